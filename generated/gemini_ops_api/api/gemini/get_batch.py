@@ -1,0 +1,160 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.operation import Operation
+from ...types import Response
+
+
+def _get_kwargs(
+    batch: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/batches/{batch}".format(
+            batch=quote(str(batch), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | Operation:
+    if response.status_code == 200:
+        response_200 = Operation.from_dict(response.json())
+
+        return response_200
+
+    response_default = ErrorResponse.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Operation]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    batch: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Operation]:
+    """Get a batch (the batch is the operation).
+
+     Served by v1beta and v1. Produced by models.batchGenerateContent and models.asyncBatchEmbedContent.
+
+    Args:
+        batch (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        batch=batch,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    batch: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Operation | None:
+    """Get a batch (the batch is the operation).
+
+     Served by v1beta and v1. Produced by models.batchGenerateContent and models.asyncBatchEmbedContent.
+
+    Args:
+        batch (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Operation
+    """
+
+    return sync_detailed(
+        batch=batch,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    batch: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Operation]:
+    """Get a batch (the batch is the operation).
+
+     Served by v1beta and v1. Produced by models.batchGenerateContent and models.asyncBatchEmbedContent.
+
+    Args:
+        batch (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        batch=batch,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    batch: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Operation | None:
+    """Get a batch (the batch is the operation).
+
+     Served by v1beta and v1. Produced by models.batchGenerateContent and models.asyncBatchEmbedContent.
+
+    Args:
+        batch (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Operation
+    """
+
+    return (
+        await asyncio_detailed(
+            batch=batch,
+            client=client,
+        )
+    ).parsed

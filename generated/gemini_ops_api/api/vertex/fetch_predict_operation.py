@@ -1,0 +1,227 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.fetch_predict_operation_request import FetchPredictOperationRequest
+from ...models.operation import Operation
+from ...types import Response
+
+
+def _get_kwargs(
+    project: str,
+    location: str,
+    publisher: str,
+    model: str,
+    *,
+    body: FetchPredictOperationRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/projects/{project}/locations/{location}/publishers/{publisher}/models/{model}:fetchPredictOperation".format(
+            project=quote(str(project), safe=""),
+            location=quote(str(location), safe=""),
+            publisher=quote(str(publisher), safe=""),
+            model=quote(str(model), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | Operation:
+    if response.status_code == 200:
+        response_200 = Operation.from_dict(response.json())
+
+        return response_200
+
+    response_default = ErrorResponse.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Operation]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    location: str,
+    publisher: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    body: FetchPredictOperationRequest,
+) -> Response[ErrorResponse | Operation]:
+    """Get a publisher-model operation (Veo on Vertex AI).
+
+     Served by v1 and v1beta1. Publisher-model operations have no GET: this is the only way to read them.
+    No list, cancel, delete or wait exist for them.
+
+    Args:
+        project (str):
+        location (str):
+        publisher (str):
+        model (str):
+        body (FetchPredictOperationRequest): Body of fetchPredictOperation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        location=location,
+        publisher=publisher,
+        model=model,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    location: str,
+    publisher: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    body: FetchPredictOperationRequest,
+) -> ErrorResponse | Operation | None:
+    """Get a publisher-model operation (Veo on Vertex AI).
+
+     Served by v1 and v1beta1. Publisher-model operations have no GET: this is the only way to read them.
+    No list, cancel, delete or wait exist for them.
+
+    Args:
+        project (str):
+        location (str):
+        publisher (str):
+        model (str):
+        body (FetchPredictOperationRequest): Body of fetchPredictOperation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Operation
+    """
+
+    return sync_detailed(
+        project=project,
+        location=location,
+        publisher=publisher,
+        model=model,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    location: str,
+    publisher: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    body: FetchPredictOperationRequest,
+) -> Response[ErrorResponse | Operation]:
+    """Get a publisher-model operation (Veo on Vertex AI).
+
+     Served by v1 and v1beta1. Publisher-model operations have no GET: this is the only way to read them.
+    No list, cancel, delete or wait exist for them.
+
+    Args:
+        project (str):
+        location (str):
+        publisher (str):
+        model (str):
+        body (FetchPredictOperationRequest): Body of fetchPredictOperation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        location=location,
+        publisher=publisher,
+        model=model,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    location: str,
+    publisher: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    body: FetchPredictOperationRequest,
+) -> ErrorResponse | Operation | None:
+    """Get a publisher-model operation (Veo on Vertex AI).
+
+     Served by v1 and v1beta1. Publisher-model operations have no GET: this is the only way to read them.
+    No list, cancel, delete or wait exist for them.
+
+    Args:
+        project (str):
+        location (str):
+        publisher (str):
+        model (str):
+        body (FetchPredictOperationRequest): Body of fetchPredictOperation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Operation
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            location=location,
+            publisher=publisher,
+            model=model,
+            client=client,
+            body=body,
+        )
+    ).parsed

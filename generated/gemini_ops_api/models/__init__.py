@@ -1,0 +1,63 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .any_message import AnyMessage
+from .batch_stats import BatchStats
+from .create_tuned_model_metadata import CreateTunedModelMetadata
+from .embed_content_batch import EmbedContentBatch
+from .empty import Empty
+from .error_body import ErrorBody
+from .error_body_errors_item import ErrorBodyErrorsItem
+from .error_response import ErrorResponse
+from .fetch_predict_operation_request import FetchPredictOperationRequest
+from .generate_content_batch import GenerateContentBatch
+from .generate_content_batch_output import GenerateContentBatchOutput
+from .generate_content_batch_output_inlined_responses import GenerateContentBatchOutputInlinedResponses
+from .generate_video_response import GenerateVideoResponse
+from .generate_video_response_videos_item import GenerateVideoResponseVideosItem
+from .generated_media import GeneratedMedia
+from .generated_media_video import GeneratedMediaVideo
+from .generic_operation_metadata import GenericOperationMetadata
+from .import_file_response import ImportFileResponse
+from .list_operations_response import ListOperationsResponse
+from .operation import Operation
+from .predict_long_running_generated_video_response import PredictLongRunningGeneratedVideoResponse
+from .predict_long_running_metadata import PredictLongRunningMetadata
+from .predict_long_running_response import PredictLongRunningResponse
+from .retry_info import RetryInfo
+from .status import Status
+from .tuned_model import TunedModel
+from .tuned_model_tuning_task import TunedModelTuningTask
+from .tuning_snapshot import TuningSnapshot
+from .vertex_operation_metadata import VertexOperationMetadata
+
+__all__ = (
+    "AnyMessage",
+    "BatchStats",
+    "CreateTunedModelMetadata",
+    "EmbedContentBatch",
+    "Empty",
+    "ErrorBody",
+    "ErrorBodyErrorsItem",
+    "ErrorResponse",
+    "FetchPredictOperationRequest",
+    "GenerateContentBatch",
+    "GenerateContentBatchOutput",
+    "GenerateContentBatchOutputInlinedResponses",
+    "GeneratedMedia",
+    "GeneratedMediaVideo",
+    "GenerateVideoResponse",
+    "GenerateVideoResponseVideosItem",
+    "GenericOperationMetadata",
+    "ImportFileResponse",
+    "ListOperationsResponse",
+    "Operation",
+    "PredictLongRunningGeneratedVideoResponse",
+    "PredictLongRunningMetadata",
+    "PredictLongRunningResponse",
+    "RetryInfo",
+    "Status",
+    "TunedModel",
+    "TunedModelTuningTask",
+    "TuningSnapshot",
+    "VertexOperationMetadata",
+)
