@@ -1,0 +1,216 @@
+"""Operation names: parse, validate and classify them by resource family.
+
+A name is split on ``/`` into segments; every segment is checked before the name is matched
+against the families of Google's API, so that nothing a caller passes can leave the path of its
+family once it is put into a URL: no empty segments, no ``.`` or ``..``, no ``?``, ``#``, ``%``,
+``:``, whitespace or control characters, and no URLs.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+
+from gemini_ops._errors import InvalidNameError
+
+Backend = Literal["gemini", "vertex_ai"]
+
+# One segment of a name: letters, digits and the unreserved punctuation ids use in practice
+# (``veo-3.0-generate-001``, ``us-central1``, ``op_91f3``, ``abc~1``).
+_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
+# A Vertex resource collection (``endpoints``, ``ragCorpora``, ``reasoningEngines``...).
+_COLLECTION = re.compile(r"[a-z][A-Za-z0-9]*")
+# Collections with a family of their own, or none at all, never match the generic one.
+_RESERVED_COLLECTIONS = frozenset({"operations", "tuningJobs", "publishers", "locations", "projects"})
+_MAX_NAME_LENGTH = 2048
+
+
+class Family(enum.Enum):
+    """A resource family: one shape of operation name (or list parent) and its backend."""
+
+    TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}/operations/{operation}")
+    MODEL = ("gemini", "models/{model}/operations/{operation}")
+    BATCH = ("gemini", "batches/{batch}")
+    CORPUS = ("gemini", "corpora/{corpus}/operations/{operation}")
+    GENERATED_FILE = ("gemini", "generatedFiles/{generatedFile}/operations/{operation}")
+    FILE_SEARCH_STORE = ("gemini", "fileSearchStores/{fileSearchStore}/operations/{operation}")
+    FILE_SEARCH_STORE_UPLOAD = (
+        "gemini",
+        "fileSearchStores/{fileSearchStore}/upload/operations/{operation}",
+    )
+    OPERATION = ("gemini", "operations/{operation}")
+    VERTEX_LOCATION = ("vertex_ai", "projects/{project}/locations/{location}/operations/{operation}")
+    VERTEX_TUNING_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/tuningJobs/{tuningJob}/operations/{operation}",
+    )
+    VERTEX_PUBLISHER_MODEL = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/publishers/{publisher}/models/{model}"
+        "/operations/{operation}",
+    )
+    VERTEX_RESOURCE = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/{collection}/{resource}/operations/{operation}",
+    )
+
+    @property
+    def backend(self) -> Backend:
+        """The API that serves this family: ``"gemini"`` or ``"vertex_ai"``."""
+        backend: Backend = self.value[0]
+        return backend
+
+    @property
+    def template(self) -> str:
+        """The shape of the names of this family, e.g. ``batches/{batch}``."""
+        template: str = self.value[1]
+        return template
+
+
+class ParentFamily(enum.Enum):
+    """A collection that can be listed: the parent of a family's operations."""
+
+    TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}")
+    MODEL = ("gemini", "models/{model}")
+    BATCHES = ("gemini", "batches")
+    OPERATIONS = ("gemini", "operations")
+    VERTEX_LOCATION = ("vertex_ai", "projects/{project}/locations/{location}")
+    VERTEX_TUNING_JOB = ("vertex_ai", "projects/{project}/locations/{location}/tuningJobs/{tuningJob}")
+    VERTEX_RESOURCE = ("vertex_ai", "projects/{project}/locations/{location}/{collection}/{resource}")
+
+    @property
+    def backend(self) -> Backend:
+        """The API that serves this collection: ``"gemini"`` or ``"vertex_ai"``."""
+        backend: Backend = self.value[0]
+        return backend
+
+    @property
+    def template(self) -> str:
+        """The shape of this parent, e.g. ``tunedModels/{tunedModel}``."""
+        template: str = self.value[1]
+        return template
+
+
+def _freeze(params: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(params))
+
+
+@attrs.frozen
+class ParsedName:
+    """A validated operation name: its family and the value of each path parameter."""
+
+    name: str
+    family: Family
+    params: Mapping[str, str] = attrs.field(converter=_freeze)
+
+    @property
+    def backend(self) -> Backend:
+        """``"gemini"`` or ``"vertex_ai"``."""
+        return self.family.backend
+
+
+@attrs.frozen
+class ParsedParent:
+    """A validated list parent: its collection family and the value of each path parameter."""
+
+    name: str
+    family: ParentFamily
+    params: Mapping[str, str] = attrs.field(converter=_freeze)
+
+    @property
+    def backend(self) -> Backend:
+        """``"gemini"`` or ``"vertex_ai"``."""
+        return self.family.backend
+
+
+ACCEPTED_NAMES: tuple[str, ...] = tuple(f.template for f in Family)
+ACCEPTED_PARENTS: tuple[str, ...] = tuple(f.template for f in ParentFamily)
+
+
+def _segments(name: object, accepted: tuple[str, ...]) -> list[str]:
+    """Split ``name`` into checked segments or raise InvalidNameError saying what is wrong."""
+    if not isinstance(name, str):
+        raise InvalidNameError(repr(name), f"expected a str, got {type(name).__name__}", accepted)
+    if not name:
+        raise InvalidNameError(name, "the name is empty", accepted)
+    if len(name) > _MAX_NAME_LENGTH:
+        raise InvalidNameError(name, f"longer than {_MAX_NAME_LENGTH} characters", accepted)
+    if "://" in name or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", name):
+        raise InvalidNameError(name, "a URL is not a name; pass the name only", accepted)
+    for char in name:
+        if char in "?#%":
+            raise InvalidNameError(name, f"{char!r} is not allowed in a name", accepted)
+        if char.isspace() or not char.isprintable():
+            raise InvalidNameError(
+                name, "whitespace and control characters are not allowed", accepted
+            )
+    segments = name.split("/")
+    for segment in segments:
+        if not segment:
+            raise InvalidNameError(name, "empty segment (leading, trailing or double '/')", accepted)
+        if segment in (".", ".."):
+            raise InvalidNameError(name, f"{segment!r} segments are not allowed", accepted)
+        if not _SEGMENT.fullmatch(segment):
+            raise InvalidNameError(
+                name,
+                f"segment {segment!r} has characters outside letters, digits and '-_.~'",
+                accepted,
+            )
+    return segments
+
+
+def _match(template: str, segments: list[str]) -> dict[str, str] | None:
+    parts = template.split("/")
+    if len(parts) != len(segments):
+        return None
+    params: dict[str, str] = {}
+    for part, segment in zip(parts, segments, strict=True):
+        if part.startswith("{"):
+            key = part[1:-1]
+            if key == "collection" and (
+                not _COLLECTION.fullmatch(segment) or segment in _RESERVED_COLLECTIONS
+            ):
+                return None
+            params[key] = segment
+        elif part != segment:
+            return None
+    return params
+
+
+def parse_name(name: str) -> ParsedName:
+    """Parse an operation name into its resource family and path parameters.
+
+    ``parse_name("models/veo-3.0/operations/abc")`` gives the ``Family.MODEL`` family with
+    ``{"model": "veo-3.0", "operation": "abc"}``. Raises InvalidNameError (a ValueError) for
+    anything that is not the name of an operation of Google's Gemini API or Vertex AI, naming
+    the accepted shapes.
+    """
+    segments = _segments(name, ACCEPTED_NAMES)
+    for family in Family:
+        params = _match(family.template, segments)
+        if params is not None:
+            return ParsedName(name=name, family=family, params=params)
+    raise InvalidNameError(name, "not the name of an operation", ACCEPTED_NAMES)
+
+
+def parse_parent(parent: str) -> ParsedParent:
+    """Parse the parent of a list of operations (``batches``, ``tunedModels/m``, ...).
+
+    A trailing ``/operations`` is accepted and ignored (``tunedModels/m/operations`` lists the
+    same collection as ``tunedModels/m``). Raises InvalidNameError for anything else.
+    """
+    segments = _segments(parent, ACCEPTED_PARENTS)
+    candidates = [segments]
+    if len(segments) > 1 and segments[-1] == "operations":
+        candidates.append(segments[:-1])
+    for candidate in candidates:
+        for family in ParentFamily:
+            params = _match(family.template, candidate)
+            if params is not None:
+                return ParsedParent(name="/".join(candidate), family=family, params=params)
+    raise InvalidNameError(parent, "not a collection of operations", ACCEPTED_PARENTS)

@@ -1,0 +1,192 @@
+"""The generated low-level client: every endpoint, over httpx.MockTransport, on the wire."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+import gemini_ops_api.api.gemini
+import gemini_ops_api.api.vertex
+from gemini_ops_api import AuthenticatedClient
+from gemini_ops_api.models import ErrorResponse, FetchPredictOperationRequest, Operation
+from gemini_ops_api.models.empty import Empty
+from gemini_ops_api.models.list_operations_response import ListOperationsResponse
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "operations.yaml"
+PAYLOADS = ROOT.parent / "shared" / "reference" / "payloads"
+
+VERTEX = "projects/p-1/locations/us-central1"
+# operationId (module name) -> (HTTP method, raw path after the version, kind of answer)
+ENDPOINTS: dict[str, tuple[str, str, str]] = {
+    "get_tuned_model_operation": ("GET", "/tunedModels/tm-1/operations/op-1", "operation"),
+    "cancel_tuned_model_operation": ("POST", "/tunedModels/tm-1/operations/op-1:cancel", "empty"),
+    "list_tuned_model_operations": ("GET", "/tunedModels/tm-1/operations", "list"),
+    "get_model_operation": ("GET", "/models/veo-3.0/operations/op-1", "operation"),
+    "list_model_operations": ("GET", "/models/veo-3.0/operations", "list"),
+    "get_batch": ("GET", "/batches/b-1", "operation"),
+    "delete_batch": ("DELETE", "/batches/b-1", "empty"),
+    "cancel_batch": ("POST", "/batches/b-1:cancel", "empty"),
+    "list_batches": ("GET", "/batches", "list"),
+    "get_corpus_operation": ("GET", "/corpora/c-1/operations/op-1", "operation"),
+    "get_generated_file_operation": ("GET", "/generatedFiles/g-1/operations/op-1", "operation"),
+    "get_file_search_store_operation": (
+        "GET", "/fileSearchStores/s-1/operations/op-1", "operation"),
+    "get_file_search_store_upload_operation": (
+        "GET", "/fileSearchStores/s-1/upload/operations/op-1", "operation"),
+    "list_operations": ("GET", "/operations", "list"),
+    "delete_operation": ("DELETE", "/operations/op-1", "empty"),
+    "get_vertex_operation": ("GET", f"/{VERTEX}/operations/op-1", "operation"),
+    "delete_vertex_operation": ("DELETE", f"/{VERTEX}/operations/op-1", "empty"),
+    "cancel_vertex_operation": ("POST", f"/{VERTEX}/operations/op-1:cancel", "empty"),
+    "wait_vertex_operation": ("POST", f"/{VERTEX}/operations/op-1:wait", "operation"),
+    "list_vertex_operations": ("GET", f"/{VERTEX}/operations", "list"),
+    "get_vertex_resource_operation": ("GET", f"/{VERTEX}/endpoints/e-1/operations/op-1", "operation"),
+    "delete_vertex_resource_operation": (
+        "DELETE", f"/{VERTEX}/endpoints/e-1/operations/op-1", "empty"),
+    "cancel_vertex_resource_operation": (
+        "POST", f"/{VERTEX}/endpoints/e-1/operations/op-1:cancel", "empty"),
+    "wait_vertex_resource_operation": (
+        "POST", f"/{VERTEX}/endpoints/e-1/operations/op-1:wait", "operation"),
+    "list_vertex_resource_operations": ("GET", f"/{VERTEX}/endpoints/e-1/operations", "list"),
+    "get_tuning_job_operation": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations/op-1", "operation"),
+    "cancel_tuning_job_operation": (
+        "POST", f"/{VERTEX}/tuningJobs/t-1/operations/op-1:cancel", "empty"),
+    "list_tuning_job_operations": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations", "list"),
+    "fetch_predict_operation": (
+        "POST", f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation", "operation"),
+}
+
+PATH_VALUES = {
+    "tuned_model": "tm-1", "model": "veo-3.0", "operation": "op-1", "batch": "b-1",
+    "corpus": "c-1", "generated_file": "g-1", "file_search_store": "s-1", "project": "p-1",
+    "location": "us-central1", "collection": "endpoints", "resource": "e-1", "tuning_job": "t-1",
+    "publisher": "google",
+}
+OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
+LIST_BODY = json.loads((PAYLOADS / "gemini-list-batches.json").read_text())
+
+
+def all_endpoint_modules() -> dict[str, Any]:
+    modules = {}
+    for package in (gemini_ops_api.api.gemini, gemini_ops_api.api.vertex):
+        for info in pkgutil.iter_modules(package.__path__):
+            modules[info.name] = importlib.import_module(f"{package.__name__}.{info.name}")
+    return modules
+
+
+def test_spec_is_valid_openapi() -> None:
+    validate(yaml.safe_load(SPEC.read_text()))
+
+
+def test_every_spec_operation_has_a_generated_endpoint() -> None:
+    spec = yaml.safe_load(SPEC.read_text())
+    operation_ids = {
+        op["operationId"]
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method in {"get", "post", "delete"}
+    }
+    snake = {"".join("_" + c.lower() if c.isupper() else c for c in oid) for oid in operation_ids}
+    assert snake == set(all_endpoint_modules()) == set(ENDPOINTS)
+
+
+def make_client(seen: list[httpx.Request], status: int, body: object) -> AuthenticatedClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, json=body)
+
+    client = AuthenticatedClient(base_url="https://example.test/v1beta", token="unused")
+    client.set_httpx_client(
+        httpx.Client(base_url="https://example.test/v1beta", transport=httpx.MockTransport(handler))
+    )
+    return client
+
+
+def call_kwargs(module: Any) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for name, param in inspect.signature(module.sync_detailed).parameters.items():
+        if name == "client":
+            continue
+        if name in PATH_VALUES:
+            kwargs[name] = PATH_VALUES[name]
+        elif name == "body":
+            kwargs[name] = FetchPredictOperationRequest(
+                operation_name=f"{VERTEX}/publishers/google/models/veo-3.0/operations/op-1"
+            )
+        elif name == "page_size":
+            kwargs[name] = 7
+        elif name == "page_token":
+            kwargs[name] = "tok/+="
+        elif name == "filter_":
+            kwargs[name] = "done=true"
+        elif name == "timeout":
+            kwargs[name] = "5s"
+        else:
+            assert param.default is not inspect.Parameter.empty, name
+    return kwargs
+
+
+@pytest.mark.parametrize("operation_id", sorted(ENDPOINTS))
+def test_endpoint_on_the_wire(operation_id: str) -> None:
+    method, path, kind = ENDPOINTS[operation_id]
+    module = all_endpoint_modules()[operation_id]
+    body: object = {"operation": OPERATION_BODY, "list": LIST_BODY, "empty": {}}[kind]
+    seen: list[httpx.Request] = []
+    kwargs = call_kwargs(module)
+    response = module.sync_detailed(client=make_client(seen, 200, body), **kwargs)
+
+    (request,) = seen
+    assert request.method == method
+    raw_path = request.url.raw_path.split(b"?")[0]
+    assert raw_path.decode() == "/v1beta" + path
+    assert b"%" not in raw_path
+    query = dict(request.url.params)
+    if kind == "list":
+        assert query == {"pageSize": "7", "pageToken": "tok/+=", "filter": "done=true"}
+    elif operation_id.startswith("wait_"):
+        assert query == {"timeout": "5s"}
+    else:
+        assert query == {}
+    if operation_id == "fetch_predict_operation":
+        assert json.loads(request.content) == {
+            "operationName": f"{VERTEX}/publishers/google/models/veo-3.0/operations/op-1"
+        }
+
+    parsed = response.parsed
+    if kind == "operation":
+        assert isinstance(parsed, Operation)
+        assert parsed.name == "batches/123456789"
+        assert parsed.metadata.additional_properties["batchStats"]["requestCount"] == "1000"
+        assert parsed.to_dict() == OPERATION_BODY
+    elif kind == "list":
+        assert isinstance(parsed, ListOperationsResponse)
+        assert [op.name for op in parsed.operations] == ["batches/a1", "batches/a2"]
+        assert parsed.next_page_token == "Cg5iYXRjaGVzL2EyEgA"
+        assert parsed.to_dict() == LIST_BODY
+    else:
+        assert isinstance(parsed, Empty)
+
+
+def test_error_envelope_is_parsed() -> None:
+    body = json.loads((PAYLOADS / "error-404.json").read_text())
+    seen: list[httpx.Request] = []
+    module = all_endpoint_modules()["get_batch"]
+    response = module.sync_detailed(client=make_client(seen, 404, body), batch="nope")
+    assert isinstance(response.parsed, ErrorResponse)
+    assert response.parsed.error.status == "NOT_FOUND"
+
+
+def test_unknown_properties_survive() -> None:
+    data = {"name": "batches/x", "done": True, "newField": {"a": 1},
+            "response": {"@type": "type.googleapis.com/x.Y", "extra": ["z"]}}
+    assert Operation.from_dict(data).to_dict() == data

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gemini_ops import InvalidNameError, parse_name
+from gemini_ops._names import Family, ParentFamily, parse_parent
+
+VALID = [
+    ("tunedModels/sentiment-7k2/operations/op-91f3", Family.TUNED_MODEL,
+     {"tunedModel": "sentiment-7k2", "operation": "op-91f3"}),
+    ("models/veo-3.0-generate-001/operations/9x1y2z3w", Family.MODEL,
+     {"model": "veo-3.0-generate-001", "operation": "9x1y2z3w"}),
+    ("batches/123456789", Family.BATCH, {"batch": "123456789"}),
+    ("corpora/c1/operations/o1", Family.CORPUS, {"corpus": "c1", "operation": "o1"}),
+    ("generatedFiles/g1/operations/o1", Family.GENERATED_FILE,
+     {"generatedFile": "g1", "operation": "o1"}),
+    ("fileSearchStores/s1/operations/o1", Family.FILE_SEARCH_STORE,
+     {"fileSearchStore": "s1", "operation": "o1"}),
+    ("fileSearchStores/s1/upload/operations/o1", Family.FILE_SEARCH_STORE_UPLOAD,
+     {"fileSearchStore": "s1", "operation": "o1"}),
+    ("operations/o1", Family.OPERATION, {"operation": "o1"}),
+    ("projects/123456/locations/us-central1/operations/4455667788", Family.VERTEX_LOCATION,
+     {"project": "123456", "location": "us-central1", "operation": "4455667788"}),
+    ("projects/p/locations/us-central1/endpoints/55/operations/66", Family.VERTEX_RESOURCE,
+     {"project": "p", "location": "us-central1", "collection": "endpoints", "resource": "55",
+      "operation": "66"}),
+    ("projects/p/locations/l/ragCorpora/r/operations/o", Family.VERTEX_RESOURCE,
+     {"project": "p", "location": "l", "collection": "ragCorpora", "resource": "r",
+      "operation": "o"}),
+    ("projects/p/locations/l/tuningJobs/t/operations/o", Family.VERTEX_TUNING_JOB,
+     {"project": "p", "location": "l", "tuningJob": "t", "operation": "o"}),
+    ("projects/p/locations/l/publishers/google/models/veo-3.0/operations/o",
+     Family.VERTEX_PUBLISHER_MODEL,
+     {"project": "p", "location": "l", "publisher": "google", "model": "veo-3.0",
+      "operation": "o"}),
+]
+
+
+@pytest.mark.parametrize(("name", "family", "params"), VALID)
+def test_every_family_parses(name: str, family: Family, params: dict[str, str]) -> None:
+    parsed = parse_name(name)
+    assert parsed.family is family
+    assert dict(parsed.params) == params
+    assert parsed.name == name
+    assert parsed.backend == family.backend
+
+
+def test_every_family_is_covered() -> None:
+    assert {family for _, family, _ in VALID} == set(Family)
+
+
+INVALID = [
+    ("", "empty"),
+    ("models/x/../../secret", "'..'"),
+    ("models/x/operations/..", "'..'"),
+    ("batches/.", "'.'"),
+    ("batches/a?b", "'?'"),
+    ("batches/a#b", "'#'"),
+    ("batches/a%2Fb", "'%'"),
+    ("batches/a b", "whitespace"),
+    ("batches/a\tb", "whitespace"),
+    ("batches/a\x00b", "control"),
+    ("batches/a\x7fb", "control"),
+    ("https://evil.example/batches/1", "URL"),
+    ("//evil.example/batches/1", "empty segment"),
+    ("/batches/1", "empty segment"),
+    ("batches/1/", "empty segment"),
+    ("batches//1", "empty segment"),
+    ("batches/1:cancel", "segment"),
+    ("batches", "not the name of an operation"),
+    ("models/x/operations", "not the name of an operation"),
+    ("unknown/x", "not the name of an operation"),
+    ("projects/p/locations/l/operations", "not the name of an operation"),
+    ("projects/p/locations/l/Endpoints/1/operations/2", "not the name of an operation"),
+    ("projects/p/locations/l/publishers/g/operations/2", "not the name of an operation"),
+    ("batches/é", "segment"),
+]
+
+
+@pytest.mark.parametrize(("name", "reason"), INVALID)
+def test_invalid_names_raise(name: str, reason: str) -> None:
+    with pytest.raises(InvalidNameError) as excinfo:
+        parse_name(name)
+    message = str(excinfo.value)
+    assert reason in message
+    # The message names the accepted shapes.
+    assert "batches/{batch}" in message
+    assert isinstance(excinfo.value, ValueError)
+
+
+def test_non_string_name_raises() -> None:
+    with pytest.raises(InvalidNameError, match="expected a str"):
+        parse_name(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("parent", "family", "canonical"),
+    [
+        ("batches", ParentFamily.BATCHES, "batches"),
+        ("operations", ParentFamily.OPERATIONS, "operations"),
+        ("tunedModels/m", ParentFamily.TUNED_MODEL, "tunedModels/m"),
+        ("tunedModels/m/operations", ParentFamily.TUNED_MODEL, "tunedModels/m"),
+        ("models/veo", ParentFamily.MODEL, "models/veo"),
+        ("projects/p/locations/l", ParentFamily.VERTEX_LOCATION, "projects/p/locations/l"),
+        ("projects/p/locations/l/operations", ParentFamily.VERTEX_LOCATION,
+         "projects/p/locations/l"),
+        ("projects/p/locations/l/tuningJobs/t", ParentFamily.VERTEX_TUNING_JOB,
+         "projects/p/locations/l/tuningJobs/t"),
+        ("projects/p/locations/l/endpoints/e", ParentFamily.VERTEX_RESOURCE,
+         "projects/p/locations/l/endpoints/e"),
+    ],
+)
+def test_parents(parent: str, family: ParentFamily, canonical: str) -> None:
+    parsed = parse_parent(parent)
+    assert parsed.family is family
+    assert parsed.name == canonical
+
+
+@pytest.mark.parametrize(
+    "parent", ["", "corpora/c", "batches/../x", "projects/p", "projects/p/locations/l/publishers/g"]
+)
+def test_bad_parents(parent: str) -> None:
+    with pytest.raises(InvalidNameError, match="tunedModels/"):
+        parse_parent(parent)
+
+
+segment_chars = st.characters(codec="utf-8")
+segments = st.one_of(
+    st.sampled_from(["..", ".", "", "operations", "batches", "x", "%2e%2e", "a/b", "?", "#"]),
+    st.text(segment_chars, min_size=0, max_size=8),
+)
+
+
+@given(st.lists(segments, min_size=1, max_size=9).map("/".join))
+def test_accepted_names_never_climb_out(name: str) -> None:
+    """Any name that parses fills its family's template exactly, segment for segment."""
+    try:
+        parsed = parse_name(name)
+    except InvalidNameError:
+        return
+    rebuilt = parsed.family.template.format(**parsed.params)
+    assert rebuilt == name
+    for value in parsed.params.values():
+        assert value not in (".", "..")
+        assert not set(value) & set("/?#%\\: ")
+    # Same number of segments as the template: nothing was smuggled into a parameter.
+    assert rebuilt.count("/") == parsed.family.template.count("/")
+
+
+@given(st.text(max_size=40))
+def test_arbitrary_text_parses_or_raises_invalid_name(name: str) -> None:
+    try:
+        parse_name(name)
+    except InvalidNameError as exc:
+        assert exc.name is not None
