@@ -26,7 +26,9 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
 # A Vertex resource collection (``endpoints``, ``ragCorpora``, ``reasoningEngines``...).
 _COLLECTION = re.compile(r"[a-z][A-Za-z0-9]*")
 # Collections with a family of their own, or none at all, never match the generic one.
-_RESERVED_COLLECTIONS = frozenset({"operations", "tuningJobs", "publishers", "locations", "projects"})
+_RESERVED_COLLECTIONS = frozenset(
+    {"operations", "tuningJobs", "publishers", "locations", "projects"}
+)
 _MAX_NAME_LENGTH = 2048
 
 
@@ -44,7 +46,10 @@ class Family(enum.Enum):
         "fileSearchStores/{fileSearchStore}/upload/operations/{operation}",
     )
     OPERATION = ("gemini", "operations/{operation}")
-    VERTEX_LOCATION = ("vertex_ai", "projects/{project}/locations/{location}/operations/{operation}")
+    VERTEX_LOCATION = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/operations/{operation}",
+    )
     VERTEX_TUNING_JOB = (
         "vertex_ai",
         "projects/{project}/locations/{location}/tuningJobs/{tuningJob}/operations/{operation}",
@@ -80,8 +85,14 @@ class ParentFamily(enum.Enum):
     BATCHES = ("gemini", "batches")
     OPERATIONS = ("gemini", "operations")
     VERTEX_LOCATION = ("vertex_ai", "projects/{project}/locations/{location}")
-    VERTEX_TUNING_JOB = ("vertex_ai", "projects/{project}/locations/{location}/tuningJobs/{tuningJob}")
-    VERTEX_RESOURCE = ("vertex_ai", "projects/{project}/locations/{location}/{collection}/{resource}")
+    VERTEX_TUNING_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/tuningJobs/{tuningJob}",
+    )
+    VERTEX_RESOURCE = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/{collection}/{resource}",
+    )
 
     @property
     def backend(self) -> Backend:
@@ -152,7 +163,9 @@ def _segments(name: object, accepted: tuple[str, ...]) -> list[str]:
     segments = name.split("/")
     for segment in segments:
         if not segment:
-            raise InvalidNameError(name, "empty segment (leading, trailing or double '/')", accepted)
+            raise InvalidNameError(
+                name, "empty segment (leading, trailing or double '/')", accepted
+            )
         if segment in (".", ".."):
             raise InvalidNameError(name, f"{segment!r} segments are not allowed", accepted)
         if not _SEGMENT.fullmatch(segment):

@@ -40,9 +40,15 @@ ENDPOINTS: dict[str, tuple[str, str, str]] = {
     "get_corpus_operation": ("GET", "/corpora/c-1/operations/op-1", "operation"),
     "get_generated_file_operation": ("GET", "/generatedFiles/g-1/operations/op-1", "operation"),
     "get_file_search_store_operation": (
-        "GET", "/fileSearchStores/s-1/operations/op-1", "operation"),
+        "GET",
+        "/fileSearchStores/s-1/operations/op-1",
+        "operation",
+    ),
     "get_file_search_store_upload_operation": (
-        "GET", "/fileSearchStores/s-1/upload/operations/op-1", "operation"),
+        "GET",
+        "/fileSearchStores/s-1/upload/operations/op-1",
+        "operation",
+    ),
     "list_operations": ("GET", "/operations", "list"),
     "delete_operation": ("DELETE", "/operations/op-1", "empty"),
     "get_vertex_operation": ("GET", f"/{VERTEX}/operations/op-1", "operation"),
@@ -50,26 +56,54 @@ ENDPOINTS: dict[str, tuple[str, str, str]] = {
     "cancel_vertex_operation": ("POST", f"/{VERTEX}/operations/op-1:cancel", "empty"),
     "wait_vertex_operation": ("POST", f"/{VERTEX}/operations/op-1:wait", "operation"),
     "list_vertex_operations": ("GET", f"/{VERTEX}/operations", "list"),
-    "get_vertex_resource_operation": ("GET", f"/{VERTEX}/endpoints/e-1/operations/op-1", "operation"),
+    "get_vertex_resource_operation": (
+        "GET",
+        f"/{VERTEX}/endpoints/e-1/operations/op-1",
+        "operation",
+    ),
     "delete_vertex_resource_operation": (
-        "DELETE", f"/{VERTEX}/endpoints/e-1/operations/op-1", "empty"),
+        "DELETE",
+        f"/{VERTEX}/endpoints/e-1/operations/op-1",
+        "empty",
+    ),
     "cancel_vertex_resource_operation": (
-        "POST", f"/{VERTEX}/endpoints/e-1/operations/op-1:cancel", "empty"),
+        "POST",
+        f"/{VERTEX}/endpoints/e-1/operations/op-1:cancel",
+        "empty",
+    ),
     "wait_vertex_resource_operation": (
-        "POST", f"/{VERTEX}/endpoints/e-1/operations/op-1:wait", "operation"),
+        "POST",
+        f"/{VERTEX}/endpoints/e-1/operations/op-1:wait",
+        "operation",
+    ),
     "list_vertex_resource_operations": ("GET", f"/{VERTEX}/endpoints/e-1/operations", "list"),
     "get_tuning_job_operation": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations/op-1", "operation"),
     "cancel_tuning_job_operation": (
-        "POST", f"/{VERTEX}/tuningJobs/t-1/operations/op-1:cancel", "empty"),
+        "POST",
+        f"/{VERTEX}/tuningJobs/t-1/operations/op-1:cancel",
+        "empty",
+    ),
     "list_tuning_job_operations": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations", "list"),
     "fetch_predict_operation": (
-        "POST", f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation", "operation"),
+        "POST",
+        f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation",
+        "operation",
+    ),
 }
 
 PATH_VALUES = {
-    "tuned_model": "tm-1", "model": "veo-3.0", "operation": "op-1", "batch": "b-1",
-    "corpus": "c-1", "generated_file": "g-1", "file_search_store": "s-1", "project": "p-1",
-    "location": "us-central1", "collection": "endpoints", "resource": "e-1", "tuning_job": "t-1",
+    "tuned_model": "tm-1",
+    "model": "veo-3.0",
+    "operation": "op-1",
+    "batch": "b-1",
+    "corpus": "c-1",
+    "generated_file": "g-1",
+    "file_search_store": "s-1",
+    "project": "p-1",
+    "location": "us-central1",
+    "collection": "endpoints",
+    "resource": "e-1",
+    "tuning_job": "t-1",
     "publisher": "google",
 }
 OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
@@ -187,6 +221,10 @@ def test_error_envelope_is_parsed() -> None:
 
 
 def test_unknown_properties_survive() -> None:
-    data = {"name": "batches/x", "done": True, "newField": {"a": 1},
-            "response": {"@type": "type.googleapis.com/x.Y", "extra": ["z"]}}
+    data = {
+        "name": "batches/x",
+        "done": True,
+        "newField": {"a": 1},
+        "response": {"@type": "type.googleapis.com/x.Y", "extra": ["z"]},
+    }
     assert Operation.from_dict(data).to_dict() == data
