@@ -1,0 +1,67 @@
+"""Run the emulator: `python -m gemini_ops.emulator --port 8765 --api-key KEY [--seed-demo]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN, create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, print the endpoints and credentials, and serve until interrupted."""
+    parser = argparse.ArgumentParser(
+        prog="python -m gemini_ops.emulator",
+        description="A local server that speaks Google's long-running operations API.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0: any free)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the accepted x-goog-api-key")
+    parser.add_argument(
+        "--vertex-token", default=DEFAULT_VERTEX_TOKEN, help="the accepted Vertex AI bearer token"
+    )
+    parser.add_argument(
+        "--cancel-delay",
+        type=float,
+        default=0.0,
+        help="seconds a cancel takes to land (default: 0)",
+    )
+    parser.add_argument("--seed-demo", action="store_true", help="start with demo operations")
+    parser.add_argument("--log-level", default="info", help="log level (default: info)")
+    args = parser.parse_args(argv)
+
+    # Imported here so that `--help` works without the emulator extra installed.
+    import uvicorn
+
+    from gemini_ops.emulator._demo import seed_demo
+    from gemini_ops.emulator._server import make_config
+
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(
+        api_key=args.api_key, vertex_token=args.vertex_token, cancel_delay=args.cancel_delay
+    )
+    seeded = seed_demo(app.state) if args.seed_demo else []
+    base = f"http://{args.host}:{args.port}"
+    print(f"gemini-ops emulator on {base}", flush=True)
+    print(f"  Gemini API:    {base}/v1beta  (x-goog-api-key: {args.api_key})", flush=True)
+    print(
+        f"  Vertex AI:     {base}/v1      (Authorization: Bearer {args.vertex_token})", flush=True
+    )
+    print(f"  control plane: {base}/_emulator/", flush=True)
+    for name in seeded:
+        print(f"  seeded: {name}", flush=True)
+    server = uvicorn.Server(
+        make_config(app, host=args.host, port=args.port, log_level=args.log_level)
+    )
+    try:
+        server.run()
+    finally:
+        app.state.closing = True
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,591 @@
+"""The ASGI application: Google's operations API, plus the `/_emulator/` control plane."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import re
+from typing import Any, NoReturn
+from urllib.parse import parse_qsl, quote, unquote_plus
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from gemini_ops.emulator._faults import Fault
+from gemini_ops.emulator._names import Route, match_route
+from gemini_ops.emulator._state import EmulatorState
+from gemini_ops.emulator._wire import (
+    TYPE_PREFIX,
+    ApiError,
+    JSONObject,
+    bad_request,
+    dumps,
+    parse_duration,
+)
+
+logger = logging.getLogger("gemini_ops.emulator")
+
+JSON_MEDIA_TYPE = "application/json; charset=UTF-8"
+
+# Scope extension through which the emulator's uvicorn protocol lets the app close the connection.
+DROP_EXTENSION = "gemini_ops.emulator.drop"
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+DEFAULT_WAIT_TIMEOUT = 30.0
+MAX_WAIT_TIMEOUT = 60.0
+# How often a blocked `:wait` (or an injected delay) looks at the state again.
+POLL_INTERVAL = 0.02
+
+_INT32_MAX = 2**31 - 1
+_INTEGER = re.compile(r"[+-]?\d+")
+_FILTER = re.compile(r"\s*done\s*=\s*(true|false)\s*", re.IGNORECASE)
+
+# Query parameters every Google API accepts (system parameters).
+_SYSTEM_PARAMS = frozenset(
+    {
+        "key",
+        "access_token",
+        "alt",
+        "$alt",
+        "fields",
+        "prettyPrint",
+        "$.xgafv",
+        "quotaUser",
+        "callback",
+        "upload_protocol",
+        "uploadType",
+    }
+)
+_LIST_PARAMS = frozenset(
+    {
+        "pageSize",
+        "page_size",
+        "pageToken",
+        "page_token",
+        "filter",
+        "returnPartialSuccess",
+        "return_partial_success",
+    }
+)
+_SECRET_PARAMS = frozenset({"key", "access_token"})
+
+_CREATE_FIELDS = frozenset({"name", "duration", "error", "response", "metadata"})
+_COMPLETE_FIELDS = frozenset({"name", "error", "response"})
+
+_MISSING_CREDENTIALS = (
+    "Request is missing required authentication credential. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential. "
+    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+_INVALID_CREDENTIALS = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential. "
+    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+_API_KEYS_UNSUPPORTED = (
+    "API keys are not supported by this API. Expected OAuth2 access token or other "
+    "authentication credentials that assert a principal. "
+    "See https://cloud.google.com/docs/authentication"
+)
+_API_KEY_INVALID = "API key not valid. Please pass a valid API key."
+
+_SERVICES = {"gemini": "generativelanguage.googleapis.com", "vertex": "aiplatform.googleapis.com"}
+
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang=en>
+  <meta charset=utf-8>
+  <meta name=viewport content="initial-scale=1, minimum-scale=1, width=device-width">
+  <title>Error {status} (Server Error)!!1</title>
+  <p><b>{status}.</b> <ins>That\u2019s an error.</ins>
+  <p>The server encountered a temporary error and could not complete your request.
+  <p>Please try again in 30 seconds.  <ins>That\u2019s all we know.</ins>
+"""
+
+
+class ConnectionDropped(ConnectionError):
+    """Raised by the app to drop a connection when its server offers no way to close it."""
+
+
+def redact_query(query: str) -> str:
+    """Return the query string as received, with the values of `key` and `access_token` hidden."""
+    if not query:
+        return query
+    parts = []
+    for part in query.split("&"):
+        name, eq, _ = part.partition("=")
+        if eq and unquote_plus(name) in _SECRET_PARAMS:
+            parts.append(f"{name}=REDACTED")
+        else:
+            parts.append(part)
+    return "&".join(parts)
+
+
+def _json_response(
+    body: Any, status: int = 200, *, pretty: bool = True, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        dumps(body, pretty=pretty), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE
+    )
+
+
+def _error_response(error: ApiError, *, pretty: bool = True) -> Response:
+    return _json_response(
+        error.envelope(), error.http_status, pretty=pretty, headers=error.headers or None
+    )
+
+
+def _error_info(reason: str, surface: str) -> JSONObject:
+    return {
+        "@type": TYPE_PREFIX + "google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+        "metadata": {"service": _SERVICES[surface]},
+    }
+
+
+def _parse_bool(params: dict[str, str], names: tuple[str, str], field: str) -> bool | None:
+    value = next((params[n] for n in names if n in params), None)
+    if value is None or value == "":
+        return None
+    lowered = value.lower()
+    if lowered in {"true", "1"}:
+        return True
+    if lowered in {"false", "0"}:
+        return False
+    raise bad_request(field, f"Invalid value at '{field}' (TYPE_BOOL), \"{value}\"")
+
+
+def _page_size(params: dict[str, str]) -> int:
+    raw = params.get("pageSize", params.get("page_size", ""))
+    if raw == "":
+        return DEFAULT_PAGE_SIZE
+    if _INTEGER.fullmatch(raw) is None or not -(2**31) <= int(raw) <= _INT32_MAX:
+        raise bad_request("page_size", f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"")
+    size = int(raw)
+    if size < 0:
+        raise bad_request("page_size", f"Invalid page_size {size}: must not be negative.")
+    if size == 0:
+        return DEFAULT_PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE)
+
+
+def _filter(params: dict[str, str]) -> tuple[str, bool | None]:
+    raw = params.get("filter", "")
+    if raw.strip() == "":
+        return "", None
+    match = _FILTER.fullmatch(raw)
+    if match is None:
+        raise bad_request(
+            "filter", f'Invalid filter "{raw}": supported filters are done=true and done=false.'
+        )
+    done = match.group(1).lower() == "true"
+    return f"done={str(done).lower()}", done
+
+
+def encode_page_token(parent: str, filter_text: str, after: int) -> str:
+    """Build an opaque page token: where to continue, bound to the list's parent and filter."""
+    raw = json.dumps([parent, filter_text, after], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_page_token(token: str, parent: str, filter_text: str) -> int:
+    invalid = bad_request("page_token", "Invalid page token.")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        value = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise invalid from None
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or value[0] != parent
+        or value[1] != filter_text
+        or isinstance(value[2], bool)
+        or not isinstance(value[2], int)
+        or value[2] < 0
+    ):
+        raise invalid
+    return value[2]
+
+
+def _wait_timeout(params: dict[str, str]) -> float:
+    raw = params.get("timeout", "")
+    if raw == "":
+        return DEFAULT_WAIT_TIMEOUT
+    invalid = bad_request(
+        "timeout",
+        f"Invalid value at 'timeout' (type.googleapis.com/google.protobuf.Duration), \"{raw}\"",
+    )
+    try:
+        seconds = parse_duration(raw)
+    except ValueError:
+        raise invalid from None
+    if seconds < 0:
+        raise invalid
+    return min(seconds, MAX_WAIT_TIMEOUT)
+
+
+class EmulatorApp:
+    """The emulator as an ASGI 3 application (build one with `create_app`)."""
+
+    def __init__(self, state: EmulatorState, *, api_key: str, vertex_token: str) -> None:
+        self.state = state
+        self.api_key = api_key
+        self.vertex_token = vertex_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection scope."""
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        raw = scope.get("raw_path")
+        raw_path = raw.decode("latin-1") if raw else quote(scope["path"])
+        if raw_path == "/_emulator" or raw_path.startswith("/_emulator/"):
+            response = await self._control(Request(scope, receive), raw_path)
+            await response(scope, receive, send)
+            return
+        await self._api(scope, receive, send, raw_path)
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # The API surface ---------------------------------------------------------------------------
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send, raw_path: str) -> None:
+        method: str = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = Headers(scope=scope)
+        entry: JSONObject = {
+            "method": method,
+            "path": raw_path,
+            "query": redact_query(query),
+            "status": None,
+            "auth_header": "x-goog-api-key" in headers or "authorization" in headers,
+        }
+        fault = self.state.take_fault(method, raw_path)
+        if fault is not None and fault.delay:
+            await self._sleep(fault.delay)
+        if fault is not None and fault.drop:
+            self.state.log_request(entry)
+            logger.info("%s %s%s -> dropped", method, raw_path, "?" * bool(query) + entry["query"])
+            await self._drop(scope, receive)
+            return
+        request = Request(scope, receive)
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        pretty = params.get("prettyPrint", "true").lower() not in {"false", "0"}
+        status = fault.effective_status() if fault is not None else None
+        if fault is not None and status is not None:
+            response = self._fault_response(fault, status, raw_path, pretty=pretty)
+        else:
+            response = await self._serve(request, method, raw_path, params, fault, pretty=pretty)
+            if fault is not None and fault.body is not None:
+                response = self._mangle(response, fault)
+        entry["status"] = response.status_code
+        self.state.log_request(entry)
+        logger.info(
+            "%s %s%s -> %d",
+            method,
+            raw_path,
+            "?" * bool(query) + entry["query"],
+            response.status_code,
+        )
+        await response(scope, receive, send)
+
+    async def _sleep(self, seconds: float) -> None:
+        # Sleep in short steps so that a server shutting down is not held up by a long delay.
+        deadline = self.state.clock() + seconds
+        while not self.state.closing:
+            left = deadline - self.state.clock()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, POLL_INTERVAL * 5))
+
+    @staticmethod
+    async def _drop(scope: Scope, receive: Receive) -> None:
+        close = scope.get("extensions", {}).get(DROP_EXTENSION)
+        if close is None:
+            _raise_dropped()
+        close()
+        # Returning before the server has seen the disconnect would make it send a 500.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    def _fault_response(
+        self, fault: Fault, status: int, raw_path: str, *, pretty: bool
+    ) -> Response:
+        surface = "vertex" if "/projects/" in raw_path else "gemini"
+        details: list[JSONObject] = []
+        if status == 429:
+            details.append(_error_info("RATE_LIMIT_EXCEEDED", surface))
+        if fault.retry_delay is not None:
+            details.append(
+                {"@type": TYPE_PREFIX + "google.rpc.RetryInfo", "retryDelay": fault.retry_delay}
+            )
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+        error = ApiError(status, fault.message, details=details, headers=headers)
+        response = _error_response(error, pretty=pretty)
+        if fault.body is not None:
+            response = self._mangle(response, fault)
+        return response
+
+    @staticmethod
+    def _mangle(response: Response, fault: Fault) -> Response:
+        status = response.status_code
+        headers = {k: v for k, v in response.headers.items() if k.lower() == "retry-after"}
+        if fault.body == "html":
+            page = _HTML_PAGE.format(status=status)
+            return Response(page, status, headers, media_type="text/html; charset=UTF-8")
+        if fault.body == "empty":
+            return Response(b"", status, headers)
+        if fault.body == "garbage":
+            return Response(
+                b"\x89\x00<<not json>>\xff\xfe", status, headers, media_type=JSON_MEDIA_TYPE
+            )
+        body = bytes(response.body)
+        return Response(body[: len(body) // 2], status, headers, media_type=JSON_MEDIA_TYPE)
+
+    async def _serve(
+        self,
+        request: Request,
+        method: str,
+        raw_path: str,
+        params: dict[str, str],
+        fault: Fault | None,
+        *,
+        pretty: bool,
+    ) -> Response:
+        route = match_route(method, raw_path)
+        try:
+            if route is None:
+                raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
+            self._authenticate(request.headers, params, route)
+            self._check_params(params, route)
+            body = await self._dispatch(request, route, params, fault)
+        except ApiError as error:
+            return _error_response(error, pretty=pretty)
+        return _json_response(body, pretty=pretty)
+
+    def _authenticate(self, headers: Headers, params: dict[str, str], route: Route) -> None:
+        key = headers.get("x-goog-api-key") or params.get("key") or ""
+        bearer = params.get("access_token", "")
+        scheme, _, credentials = headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            bearer = credentials.strip()
+        surface = route.surface
+        if surface == "gemini" and key:
+            if key != self.api_key:
+                raise ApiError(
+                    400,
+                    _API_KEY_INVALID,
+                    details=[
+                        _error_info("API_KEY_INVALID", surface),
+                        {
+                            "@type": TYPE_PREFIX + "google.rpc.LocalizedMessage",
+                            "locale": "en-US",
+                            "message": _API_KEY_INVALID,
+                        },
+                    ],
+                )
+            return
+        if bearer:
+            if bearer != self.vertex_token:
+                raise ApiError(
+                    401,
+                    _INVALID_CREDENTIALS,
+                    details=[_error_info("ACCESS_TOKEN_TYPE_UNSUPPORTED", surface)],
+                    headers={
+                        "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", '
+                        'error="invalid_token"'
+                    },
+                )
+            return
+        message = _API_KEYS_UNSUPPORTED if key else _MISSING_CREDENTIALS
+        raise ApiError(
+            401,
+            message,
+            details=[_error_info("CREDENTIALS_MISSING", surface)],
+            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+        )
+
+    @staticmethod
+    def _check_params(params: dict[str, str], route: Route) -> None:
+        allowed = set(_SYSTEM_PARAMS)
+        if route.action == "list":
+            allowed |= _LIST_PARAMS
+        elif route.action == "wait":
+            allowed.add("timeout")
+        for name in params:
+            if name not in allowed:
+                message = (
+                    f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query '
+                    f"parameter. Field '{name}' could not be found in request message."
+                )
+                raise ApiError(
+                    400,
+                    message,
+                    details=[
+                        {
+                            "@type": TYPE_PREFIX + "google.rpc.BadRequest",
+                            "fieldViolations": [{"description": message}],
+                        }
+                    ],
+                )
+
+    async def _dispatch(
+        self, request: Request, route: Route, params: dict[str, str], fault: Fault | None
+    ) -> JSONObject:
+        state = self.state
+        action = route.action
+        if action == "get":
+            return state.get(route.target).render(state.clock(), route.version)
+        if action == "list":
+            return self._list(route, params, repeat=fault is not None and fault.repeat_page_token)
+        if action == "cancel":
+            state.cancel(route.target)
+            return {}
+        if action == "delete":
+            state.delete(route.target)
+            return {}
+        if action == "wait":
+            return await self._wait(request, route, params)
+        return await self._fetch(request, route)
+
+    def _list(self, route: Route, params: dict[str, str], *, repeat: bool) -> JSONObject:
+        size = _page_size(params)
+        filter_text, done = _filter(params)
+        _parse_bool(
+            params, ("returnPartialSuccess", "return_partial_success"), "return_partial_success"
+        )
+        token = params.get("pageToken", params.get("page_token", ""))
+        after = _decode_page_token(token, route.target, filter_text) if token else 0
+        now = self.state.clock()
+        records, next_after = self.state.page(
+            route.target, after=after, limit=size, done=done, now=now
+        )
+        body: JSONObject = {}
+        if records:
+            body["operations"] = [r.render(now, route.version) for r in records]
+        if next_after is not None:
+            body["nextPageToken"] = encode_page_token(route.target, filter_text, next_after)
+        if repeat:
+            # A misbehaving front end: hand back the token just used, or one for this first page.
+            body["nextPageToken"] = token or encode_page_token(route.target, filter_text, 0)
+        return body
+
+    async def _wait(self, request: Request, route: Route, params: dict[str, str]) -> JSONObject:
+        timeout = _wait_timeout(params)
+        state = self.state
+        deadline = state.clock() + timeout
+        while True:
+            record = state.get(route.target)
+            now = state.clock()
+            if record.is_done(now) or now >= deadline or state.closing:
+                return record.render(now, route.version)
+            if await request.is_disconnected():
+                return record.render(now, route.version)
+            await asyncio.sleep(min(POLL_INTERVAL, deadline - now))
+
+    async def _fetch(self, request: Request, route: Route) -> JSONObject:
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            raise ApiError(400, "Invalid JSON payload received.") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+        name = body.get("operationName")
+        if not isinstance(name, str) or not name:
+            raise bad_request("operation_name", "operation_name is required.")
+        prefix = route.target + "/operations/"
+        if not name.startswith(prefix) or "/" in name[len(prefix) :]:
+            raise bad_request(
+                "operation_name",
+                f"Operation name {name} does not belong to the model {route.target}.",
+            )
+        return self.state.get(name).render(self.state.clock(), route.version)
+
+    # The control plane ---------------------------------------------------------------------------
+
+    async def _control(self, request: Request, raw_path: str) -> Response:
+        method = request.method
+        path = raw_path.removeprefix("/_emulator")
+        state = self.state
+        try:
+            if path == "/operations" and method == "POST":
+                data = await _json_body(request, _CREATE_FIELDS)
+                if "name" not in data:
+                    raise bad_request("name", "name is required.")
+                record = state.create(
+                    data["name"],
+                    duration=data.get("duration"),
+                    error=data.get("error"),
+                    response=data.get("response"),
+                    metadata=data.get("metadata"),
+                )
+                return _json_response(record.render(state.clock(), None))
+            if path == "/operations" and method == "GET":
+                now = state.clock()
+                return _json_response(
+                    {"operations": [r.render(now, None) for r in state.operations()]}
+                )
+            if path == "/operations:complete" and method == "POST":
+                data = await _json_body(request, _COMPLETE_FIELDS)
+                record = state.complete(
+                    data.get("name"), error=data.get("error"), response=data.get("response")
+                )
+                return _json_response(record.render(state.clock(), None))
+            if path == "/faults" and method == "POST":
+                fault = state.add_fault(await _json_body(request, None))
+                return _json_response(fault.to_json())
+            if path == "/faults" and method == "GET":
+                return _json_response({"faults": [f.to_json() for f in state.faults()]})
+            if path == "/faults" and method == "DELETE":
+                state.clear_faults()
+                return _json_response({})
+            if path == "/reset" and method == "POST":
+                state.reset()
+                return _json_response({})
+            if path == "/requests" and method == "GET":
+                return _json_response({"requests": state.requests()})
+            raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
+        except ApiError as error:
+            return _error_response(error)
+
+
+async def _json_body(request: Request, fields: frozenset[str] | None) -> JSONObject:
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "Invalid JSON payload received.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+    if fields is not None:
+        unknown = sorted(set(data) - fields)
+        if unknown:
+            raise bad_request(unknown[0], f"Unknown field {unknown[0]!r}.")
+    return data
+
+
+def _raise_dropped() -> NoReturn:
+    # Under httpx.ASGITransport there is no socket to close: raise what a client would see.
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - httpx is a dependency of gemini-ops
+        raise ConnectionDropped("Server disconnected without sending a response.") from None
+    raise httpx.RemoteProtocolError("Server disconnected without sending a response.")

@@ -1,0 +1,239 @@
+"""Helpers for tests: a running emulator of Google's operations API, and a pytest fixture.
+
+`Emulator` starts the emulator on a free loopback port in a background thread::
+
+    from gemini_ops.testing import Emulator
+
+    with Emulator() as emu:
+        emu.create_operation("batches/b1", duration=0.5)
+        # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
+
+Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
+yields an `Emulator` shared by the test session and reset before each test.
+Requires the `emulator` extra (starlette, uvicorn).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gemini_ops.emulator import EmulatorApp, EmulatorState
+
+__all__ = ["Emulator", "emulator"]
+
+_START_TIMEOUT = 10.0
+_STOP_TIMEOUT = 10.0
+
+JSONObject = dict[str, Any]
+
+
+class Emulator:
+    """The emulator served by uvicorn in a background thread, on loopback, for tests.
+
+    Use it as a context manager (or call `start` and `stop`). `url` is the base URL without an API
+    version (`http://127.0.0.1:PORT`): Gemini paths live under `/v1beta` and `/v1`, Vertex AI
+    paths under `/v1` and `/v1beta1`. The control methods act on the emulator's state directly and
+    raise `ValueError` for invalid arguments or `LookupError` for unknown names.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        vertex_token: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        cancel_delay: float = 0.0,
+    ) -> None:
+        # Imported here so that the rest of this module works without the emulator extra.
+        from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN, create_app
+
+        self.api_key: str = DEFAULT_API_KEY if api_key is None else api_key
+        self.vertex_token: str = DEFAULT_VERTEX_TOKEN if vertex_token is None else vertex_token
+        self.host = host
+        self.app: EmulatorApp = create_app(
+            api_key=self.api_key, vertex_token=self.vertex_token, cancel_delay=cancel_delay
+        )
+        self._requested_port = port
+        self._port: int | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def state(self) -> EmulatorState:
+        """The emulator's state, for what the control methods below do not cover."""
+        return self.app.state
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on; raise RuntimeError when it is not running."""
+        if self._port is None:
+            raise RuntimeError("The emulator is not running.")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server, without an API version: `http://127.0.0.1:PORT`."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> Emulator:
+        """Start serving in a background thread and return once the socket accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("The emulator is already running.")
+        import uvicorn
+
+        from gemini_ops.emulator._server import make_config
+
+        self.app.state.closing = False
+        config = make_config(self.app, host=self.host, port=self._requested_port)
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name="gemini-ops-emulator", daemon=True)
+        self._server, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"The emulator could not start on {self.host}.")
+            time.sleep(0.005)
+        self._port = server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread; pending `:wait` calls and delays end at once."""
+        server, thread = self._server, self._thread
+        self.app.state.closing = True
+        if server is not None:
+            server.should_exit = True
+        if thread is not None:
+            thread.join(_STOP_TIMEOUT)
+        self._server = self._thread = None
+        self._port = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # Control ---------------------------------------------------------------------------------
+
+    def create_operation(
+        self,
+        name: str,
+        *,
+        duration: float | None = None,
+        error: JSONObject | None = None,
+        response: JSONObject | None = None,
+        metadata: JSONObject | None = None,
+    ) -> JSONObject:
+        """Create an operation that ends `duration` seconds from now (None: when told to).
+
+        `name` is a full operation name (`batches/b1`, `projects/p/locations/l/operations/o`, ...);
+        `error` (a google.rpc.Status) or `response` replaces the family's default outcome,
+        `metadata` keys override the family's default metadata. Returns the operation's JSON.
+        """
+        with _translated():
+            record = self.state.create(
+                name, duration=duration, error=error, response=response, metadata=metadata
+            )
+            return record.render(self.state.clock(), None)
+
+    def complete(
+        self, name: str, *, error: JSONObject | None = None, response: JSONObject | None = None
+    ) -> JSONObject:
+        """End a running operation now, with `error`, `response` or its default outcome."""
+        with _translated():
+            record = self.state.complete(name, error=error, response=response)
+            return record.render(self.state.clock(), None)
+
+    def inject_fault(
+        self,
+        *,
+        path: str = "",
+        method: str | None = None,
+        times: int = 1,
+        status: int | None = None,
+        message: str | None = None,
+        retry_delay: str | float | None = None,
+        retry_after: str | float | None = None,
+        delay: float = 0.0,
+        body: str | None = None,
+        drop: bool = False,
+        repeat_page_token: bool = False,
+    ) -> None:
+        """Queue a fault for the next `times` requests whose raw path matches the regex `path`.
+
+        The arguments are those of `POST /_emulator/faults` (see docs/emulator.md): `delay` is in
+        seconds, `retry_delay` a Duration string (`"0.5s"`) or seconds.
+        """
+        spec: JSONObject = {
+            "path": path,
+            "method": method,
+            "times": times,
+            "status": status,
+            "message": message,
+            "retry_delay": retry_delay,
+            "retry_after": retry_after,
+            "delay": delay,
+            "body": body,
+            "drop": drop,
+            "repeat_page_token": repeat_page_token,
+        }
+        with _translated():
+            self.state.add_fault({k: v for k, v in spec.items() if v is not None})
+
+    def clear_faults(self) -> None:
+        """Drop every queued fault."""
+        self.state.clear_faults()
+
+    def reset(self) -> None:
+        """Forget every operation, fault and logged request."""
+        self.state.reset()
+
+    def requests(self) -> list[JSONObject]:
+        """Return the API requests received so far (method, path, query, status, auth_header)."""
+        return self.state.requests()
+
+
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    """Turn the emulator's HTTP-style errors into ValueError / LookupError for Python callers."""
+    from gemini_ops.emulator._wire import ApiError
+
+    try:
+        yield
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise LookupError(exc.message) from None
+        raise ValueError(exc.message) from None
+
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - the fixtures need pytest, the rest does not
+    pass
+else:
+
+    @pytest.fixture(scope="session")
+    def _gemini_ops_emulator_server() -> Iterator[Emulator]:
+        with Emulator() as emu:
+            yield emu
+
+    @pytest.fixture
+    def emulator(_gemini_ops_emulator_server: Emulator) -> Emulator:
+        """Provide a running `Emulator`, shared by the session and reset before each test."""
+        _gemini_ops_emulator_server.reset()
+        return _gemini_ops_emulator_server
