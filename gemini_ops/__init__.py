@@ -1,14 +1,93 @@
-"""gemini-ops: Google long-running operations for the Gemini API and Vertex AI."""
+"""gemini-ops: Google long-running operations for the Gemini API and Vertex AI.
+
+``Operations`` (sync) and ``AsyncOperations`` (asyncio) get, list, cancel, delete and wait for
+operations by name; ``Operation`` is what they return. Every error raised on purpose derives from
+``GeminiOpsError`` (the tree is drawn in ``gemini_ops._errors``).
+"""
 
 from __future__ import annotations
 
-from gemini_ops._names import InvalidNameError, ParsedName, parse_name
+from gemini_ops._async_client import AsyncOperations
+from gemini_ops._client import Operations
+from gemini_ops._errors import (
+    AbortedError,
+    AlreadyExistsError,
+    ApiError,
+    CredentialsError,
+    DataLossError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    GeminiOpsError,
+    InternalServerError,
+    InvalidArgumentError,
+    InvalidNameError,
+    InvalidResponseError,
+    NotFoundError,
+    OperationFailedError,
+    OperationNotDoneError,
+    OutOfRangeError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestCancelledError,
+    ServiceUnavailableError,
+    TransportError,
+    UnauthenticatedError,
+    UnimplementedError,
+    UnknownApiError,
+    UnsupportedMethodError,
+    WaitTimeoutError,
+)
+from gemini_ops._names import (
+    Family,
+    ParentFamily,
+    ParsedName,
+    ParsedParent,
+    parse_name,
+    parse_parent,
+)
+from gemini_ops._operation import Operation, OperationsPage, Status
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AbortedError",
+    "AlreadyExistsError",
+    "ApiError",
+    "AsyncOperations",
+    "CredentialsError",
+    "DataLossError",
+    "DeadlineExceededError",
+    "FailedPreconditionError",
+    "Family",
+    "GeminiOpsError",
+    "InternalServerError",
+    "InvalidArgumentError",
     "InvalidNameError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "Operation",
+    "OperationFailedError",
+    "OperationNotDoneError",
+    "Operations",
+    "OperationsPage",
+    "OutOfRangeError",
+    "PaginationError",
+    "ParentFamily",
     "ParsedName",
+    "ParsedParent",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestCancelledError",
+    "ServiceUnavailableError",
+    "Status",
+    "TransportError",
+    "UnauthenticatedError",
+    "UnimplementedError",
+    "UnknownApiError",
+    "UnsupportedMethodError",
+    "WaitTimeoutError",
     "__version__",
     "parse_name",
+    "parse_parent",
 ]

@@ -26,7 +26,9 @@ Everything raised on purpose derives from `GeminiOpsError`::
      ├── OperationFailedError          a finished operation carries an error
      ├── OperationNotDoneError         the result of an operation still running was asked for
      ├── WaitTimeoutError              (also TimeoutError) a deadline passed; has the last operation
-     └── InvalidNameError              (also ValueError) a name no endpoint serves
+     ├── InvalidNameError              (also ValueError) a name no endpoint serves
+     ├── UnsupportedMethodError        (also ValueError) a method Google does not serve on a family
+     └── PaginationError               a server sent a page token it had sent before
 
 The class of an `ApiError` comes from the canonical status in the body when it names one of the
 sixteen error statuses; otherwise from the HTTP status (the right-hand column; any other status maps
@@ -64,6 +66,7 @@ __all__ = [
     "OperationFailedError",
     "OperationNotDoneError",
     "OutOfRangeError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestCancelledError",
@@ -72,6 +75,7 @@ __all__ = [
     "UnauthenticatedError",
     "UnimplementedError",
     "UnknownApiError",
+    "UnsupportedMethodError",
     "WaitTimeoutError",
     "error_for_status",
     "error_from_response",
@@ -431,6 +435,39 @@ class InvalidNameError(GeminiOpsError, ValueError):
         self.name = name
         self.reason = reason
         self.accepted = tuple(accepted)
+
+
+class UnsupportedMethodError(GeminiOpsError, ValueError):
+    """A method Google does not serve on this kind of operation (raised before any request).
+
+    For example ``cancel`` on ``models/*/operations/*``: attributes ``name``, ``method`` and
+    ``supported`` (the methods that do exist for it).
+    """
+
+    def __init__(self, name: str, method: str, supported: Sequence[str]) -> None:
+        offered = ", ".join(supported) or "none"
+        super().__init__(
+            f"{method} is not available for {name!r}: Google serves only {offered} on it"
+        )
+        self.name = name
+        self.method = method
+        self.supported = tuple(supported)
+
+
+class PaginationError(GeminiOpsError):
+    """A list answered with a page token it had already given: following it would never end.
+
+    Attributes ``parent`` (what was listed) and ``page_token`` (the repeated token).
+    """
+
+    def __init__(self, parent: str, page_token: str) -> None:
+        shown = page_token if len(page_token) <= 60 else page_token[:60] + "..."
+        super().__init__(
+            f"listing {parent!r}: the server repeated page token {shown!r}; stopping instead of "
+            "looping forever"
+        )
+        self.parent = parent
+        self.page_token = page_token
 
 
 def error_for_status(http_status: int, status: str | None) -> type[ApiError]:

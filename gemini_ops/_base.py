@@ -1,0 +1,273 @@
+"""What Operations and AsyncOperations share: settings, routing, URLs, auth, parsing (no I/O)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import httpx
+
+from gemini_ops._config import Settings, check_backend, resolve_settings
+from gemini_ops._errors import CredentialsError, parse_json_object
+from gemini_ops._names import Backend, ParentFamily, parse_name, parse_parent
+from gemini_ops._operation import Operation, OperationsPage
+from gemini_ops._polling import Deadline, PollPolicy, WaitPlan
+from gemini_ops._routes import (
+    Method,
+    RequestSpec,
+    list_request,
+    list_versions,
+    operation_request,
+    supports,
+)
+
+#: What every method accepts for an operation: its full name, or an Operation.
+OperationRef = str | Operation
+ProgressCallback = Callable[[Operation], object]
+
+ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
+
+_CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+
+
+def name_of(operation: OperationRef) -> str:
+    """The name of an operation given by name or as an Operation."""
+    if isinstance(operation, Operation):
+        return operation.name
+    return operation
+
+
+def _duration(seconds: float) -> str:
+    """A google.protobuf.Duration string: ``30s``, ``0.25s``."""
+    text = f"{max(seconds, 0.001):.3f}".rstrip("0").rstrip(".")
+    return f"{text}s"
+
+
+class Target(NamedTuple):
+    """A request ready to send: backend, what to send, and the Vertex location it goes to."""
+
+    backend: Backend
+    spec: RequestSpec
+    location: str | None
+
+
+class BaseOperations(Generic[ClientT]):
+    """Settings, routing and parsing shared by the sync and async clients (no I/O here)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        vertex_ai: bool | None,
+        project: str | None,
+        location: str | None,
+        credentials: Any,
+        base_url: str | None,
+        api_version: str | None,
+        timeout: float | None,
+        max_retries: int,
+        http_client: ClientT | None,
+    ) -> None:
+        self._settings: Settings = resolve_settings(
+            api_key=api_key,
+            vertex_ai=vertex_ai,
+            project=project,
+            location=location,
+            credentials=credentials,
+            base_url=base_url,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._http_client: ClientT | None = http_client
+        self._clients: dict[Backend, ClientT] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __repr__(self) -> str:
+        s = self._settings
+        where = s.base_url or ("Vertex AI" if s.vertex_ai else "Gemini API")
+        return (
+            f"{type(self).__name__}(backend={s.default_backend!r}, at={where!r}, "
+            f"api_key={'***' if s.api_key else None}, project={s.project!r}, "
+            f"location={s.location!r})"
+        )
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved settings (secrets hidden in their repr)."""
+        return self._settings
+
+    # ------------------------------------------------------------------ routing (pure)
+
+    def _backend(self, natural: Backend | None, auth: str | None, what: str = "") -> Backend:
+        chosen = None if auth is None else check_backend(auth)
+        if natural is None:
+            return chosen or self._settings.default_backend
+        if chosen is not None and chosen != natural:
+            raise ValueError(
+                f"{what!r} is served by the {natural} backend; auth={auth!r} cannot reach it"
+            )
+        return natural
+
+    def _operation_target(
+        self, operation: OperationRef, method: Method, auth: str | None, **query: Any
+    ) -> Target:
+        parsed = parse_name(name_of(operation))
+        backend = self._backend(parsed.backend, auth, parsed.name)
+        spec = operation_request(parsed, method, self._settings.version(backend), **query)
+        return Target(backend, spec, parsed.params.get("location"))
+
+    def _poll_target(self, plan: WaitPlan, server_wait: float | None, auth: str | None) -> Target:
+        if server_wait is None:
+            return self._operation_target(plan.name, "get", auth)
+        request_timeout = self._settings.timeout
+        if request_timeout is not None:
+            # Leave the server time to answer before the request itself times out.
+            server_wait = min(server_wait, request_timeout * 0.8)
+        return self._operation_target(plan.name, "wait", auth, timeout=_duration(server_wait))
+
+    def _list_target(
+        self,
+        parent: str | None,
+        auth: str | None,
+        page_size: int | None,
+        page_token: str | None,
+        filter: str | None,
+    ) -> Target:
+        if page_size is not None and (
+            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
+        ):
+            raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+        if page_token is not None and not isinstance(page_token, str):
+            raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
+        if filter is not None and not isinstance(filter, str):
+            raise ValueError(f"filter must be a string, got {type(filter).__name__}")
+        if parent is None:
+            backend = self._backend(None, auth)
+            parsed = parse_parent(self._default_parent(backend))
+        else:
+            parsed = parse_parent(parent)
+            backend = self._backend(parsed.backend, auth, parent)
+        spec = list_request(
+            parsed,
+            self._settings.version(backend),
+            page_size=page_size,
+            page_token=page_token or None,
+            filter_=filter,
+        )
+        return Target(backend, spec, parsed.params.get("location"))
+
+    def _default_parent(self, backend: Backend) -> str:
+        s = self._settings
+        if backend == "vertex_ai":
+            if not s.project or not s.location:
+                raise ValueError(
+                    "list() without a parent lists the configured Vertex AI location: pass "
+                    "project= and location= (or set GOOGLE_CLOUD_PROJECT and "
+                    "GOOGLE_CLOUD_LOCATION), or pass a parent"
+                )
+            return f"projects/{s.project}/locations/{s.location}"
+        version = s.version("gemini")
+        served = list_versions(ParentFamily.OPERATIONS) or ()
+        if version not in served:
+            raise ValueError(
+                f"the Gemini API {version} has no top-level operations list: pass a parent, "
+                "e.g. 'batches', 'tunedModels/{model}' or 'models/{model}' "
+                f"(api_version={served[0]!r} lists top-level operations)"
+            )
+        return "operations"
+
+    def _wait_plan(
+        self,
+        operation: OperationRef,
+        policy: PollPolicy,
+        timeout: float | None,
+        on_progress: ProgressCallback | None,
+        auth: str | None,
+    ) -> WaitPlan:
+        parsed = parse_name(name_of(operation))
+        self._backend(parsed.backend, auth, parsed.name)
+        if on_progress is not None and not callable(on_progress):
+            raise ValueError("on_progress must be callable or None")
+        return WaitPlan(
+            name=parsed.name,
+            policy=policy,
+            deadline=Deadline.after(timeout),
+            timeout=timeout,
+            long_poll=supports(parsed.family, "wait"),
+            on_progress=on_progress,
+        )
+
+    def _url(self, target: Target) -> str:
+        root = self._settings.root(target.backend, target.location)
+        return f"{root}/{target.spec.version}{target.spec.path}"
+
+    # ------------------------------------------------------------------ clients and auth
+
+    def _client_options(self, backend: Backend) -> dict[str, Any]:
+        s = self._settings
+        return {
+            "base_url": f"{s.root(backend)}/{s.version(backend)}",
+            "auth": self._make_auth(backend),
+            "timeout": s.timeout,
+            "max_retries": s.max_retries,
+            "http_client": self._http_client,
+        }
+
+    def _make_auth(self, backend: Backend) -> httpx.Auth:
+        from gemini_ops._auth import ApiKeyAuth, GoogleCredentialsAuth, default_credentials
+
+        s = self._settings
+        if backend == "gemini":
+            if s.api_key:
+                return ApiKeyAuth(s.api_key)
+            if s.credentials is not None:
+                return GoogleCredentialsAuth(s.credentials)
+            raise CredentialsError(
+                "no Gemini API key: pass api_key=, or set GEMINI_API_KEY or GOOGLE_API_KEY"
+            )
+        credentials = s.credentials
+        if credentials is None:
+            credentials, _project = default_credentials([_CLOUD_PLATFORM])
+        return GoogleCredentialsAuth(credentials)
+
+    def _client_for(self, backend: Backend, build: Callable[..., ClientT]) -> ClientT:
+        client = self._clients.get(backend)
+        if client is not None:
+            return client
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"this {type(self).__name__} is closed")
+            client = self._clients.get(backend)
+            if client is None:
+                client = build(**self._client_options(backend))
+                self._clients[backend] = client
+        return client
+
+    def _take_clients(self) -> list[ClientT]:
+        with self._lock:
+            self._closed = True
+            clients = list(self._clients.values())
+            self._clients.clear()
+        return clients
+
+    def _raw_backend(self, auth: str | None) -> Backend:
+        return self._backend(None, auth)
+
+    # ------------------------------------------------------------------ parsing (pure)
+
+    @staticmethod
+    def _parse_operation(response: httpx.Response) -> Operation:
+        return Operation.from_dict(parse_json_object(response))
+
+    @staticmethod
+    def _parse_page(response: httpx.Response) -> OperationsPage:
+        return OperationsPage.from_dict(parse_json_object(response))
+
+    @staticmethod
+    def _check_empty(response: httpx.Response) -> None:
+        # Cancel and delete answer {}; anything else that is JSON is accepted as well.
+        if response.content.strip():
+            parse_json_object(response)

@@ -1,0 +1,141 @@
+"""Client settings from arguments and the environment, the way google-genai reads them.
+
+Environment variables (an argument always wins):
+
+- ``GEMINI_API_KEY``, then ``GOOGLE_API_KEY``: the Gemini API key.
+- ``GOOGLE_GENAI_USE_VERTEXAI`` (``true``/``1``/``yes``): use Vertex AI by default.
+- ``GOOGLE_CLOUD_PROJECT``, ``GOOGLE_CLOUD_LOCATION``: the Vertex AI project and location.
+- ``GEMINI_OPS_BASE_URL``: send every request to this host instead of Google's (the emulator).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from gemini_ops._names import Backend
+
+GEMINI_HOST = "https://generativelanguage.googleapis.com"
+DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}
+KNOWN_VERSIONS: Mapping[Backend, tuple[str, ...]] = {
+    "gemini": ("v1beta", "v1"),
+    "vertex_ai": ("v1", "v1beta1"),
+}
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 3
+BACKENDS: tuple[Backend, ...] = ("gemini", "vertex_ai")
+
+
+def vertex_host(location: str) -> str:
+    """The Vertex AI host serving ``location`` (global, the us/eu multi-regions, or a region)."""
+    if location == "global":
+        return "https://aiplatform.googleapis.com"
+    if location in ("us", "eu"):
+        return f"https://aiplatform.{location}.rep.googleapis.com"
+    return f"https://{location}-aiplatform.googleapis.com"
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def check_backend(auth: object) -> Backend:
+    """Validate an ``auth=`` choice; raises ValueError naming the option."""
+    if auth == "gemini":
+        return "gemini"
+    if auth == "vertex_ai":
+        return "vertex_ai"
+    raise ValueError(f"auth must be 'gemini' or 'vertex_ai', got {auth!r}")
+
+
+@attrs.frozen
+class Settings:
+    """Resolved client settings. Secrets never appear in the ``repr``."""
+
+    api_key: str | None = attrs.field(repr=lambda v: "None" if v is None else "'***'")
+    vertex_ai: bool
+    project: str | None
+    location: str | None
+    credentials: Any = attrs.field(repr=lambda v: "None" if v is None else type(v).__name__)
+    base_url: str | None
+    api_version: str | None
+    timeout: float | None
+    max_retries: int
+
+    @property
+    def default_backend(self) -> Backend:
+        """The backend used when neither the name nor ``auth=`` decides."""
+        return "vertex_ai" if self.vertex_ai else "gemini"
+
+    def version(self, backend: Backend) -> str:
+        """The API version for ``backend``: ``api_version`` if given, else its default."""
+        if self.api_version and self.api_version in KNOWN_VERSIONS[backend]:
+            return self.api_version
+        if self.api_version and not any(self.api_version in v for v in KNOWN_VERSIONS.values()):
+            # An unknown version (a future one) is passed through as given.
+            return self.api_version
+        return DEFAULT_VERSIONS[backend]
+
+    def root(self, backend: Backend, location: str | None = None) -> str:
+        """Scheme and host (no version) for ``backend``; Vertex by the location in use."""
+        if self.base_url:
+            return self.base_url
+        if backend == "gemini":
+            return GEMINI_HOST
+        return vertex_host(location or self.location or "global")
+
+
+def resolve_settings(
+    *,
+    api_key: str | None,
+    vertex_ai: bool | None,
+    project: str | None,
+    location: str | None,
+    credentials: Any,
+    base_url: str | None,
+    api_version: str | None,
+    timeout: float | None,
+    max_retries: int,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Combine arguments with the environment; raises ValueError naming a bad option."""
+    env = os.environ if environ is None else environ
+    if api_key is None:
+        api_key = env.get("GEMINI_API_KEY") or env.get("GOOGLE_API_KEY") or None
+    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
+        raise ValueError("api_key must be a non-empty string")
+    if vertex_ai is None:
+        vertex_ai = _truthy(env.get("GOOGLE_GENAI_USE_VERTEXAI"))
+    project = project or env.get("GOOGLE_CLOUD_PROJECT") or None
+    location = location or env.get("GOOGLE_CLOUD_LOCATION") or None
+    base_url = base_url or env.get("GEMINI_OPS_BASE_URL") or None
+    if base_url is not None:
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+        if "?" in base_url or "#" in base_url:
+            raise ValueError("base_url must not contain a query or a fragment")
+        base_url = base_url.rstrip("/")
+    if api_version is not None and (not isinstance(api_version, str) or not api_version.isalnum()):
+        raise ValueError(f"api_version must look like 'v1beta', got {api_version!r}")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise ValueError(f"timeout must be seconds (a number) or None, got {timeout!r}")
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout!r}")
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    return Settings(
+        api_key=api_key,
+        vertex_ai=bool(vertex_ai),
+        project=project,
+        location=location,
+        credentials=credentials,
+        base_url=base_url,
+        api_version=api_version,
+        timeout=None if timeout is None else float(timeout),
+        max_retries=max_retries,
+    )

@@ -1,0 +1,377 @@
+"""Operation, Status and OperationsPage: the facade's view of google.longrunning messages.
+
+Everything here is pure: it reads JSON already decoded and never does I/O. ``Operation.from_dict``
+checks only the few fields it needs and keeps the rest as received, so unknown fields survive
+a round trip through ``to_dict``; typed models of the generated client are built only on request
+(``typed_metadata`` / ``typed_response``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from gemini_ops._errors import (
+    InvalidResponseError,
+    OperationFailedError,
+    OperationNotDoneError,
+)
+
+#: Canonical status names by google.rpc code.
+CANONICAL_STATUS: Mapping[int, str] = {
+    0: "OK",
+    1: "CANCELLED",
+    2: "UNKNOWN",
+    3: "INVALID_ARGUMENT",
+    4: "DEADLINE_EXCEEDED",
+    5: "NOT_FOUND",
+    6: "ALREADY_EXISTS",
+    7: "PERMISSION_DENIED",
+    8: "RESOURCE_EXHAUSTED",
+    9: "FAILED_PRECONDITION",
+    10: "ABORTED",
+    11: "OUT_OF_RANGE",
+    12: "UNIMPLEMENTED",
+    13: "INTERNAL",
+    14: "UNAVAILABLE",
+    15: "DATA_LOSS",
+    16: "UNAUTHENTICATED",
+}
+
+_CANCELLED = 1
+# Metadata keys that hold a percentage (0-100), in the order they are trusted.
+_PERCENT_KEYS = (
+    "progressPercent",
+    "progressPercentage",
+    "completedPercent",
+    "completionPercentage",
+)
+
+
+def _invalid(problem: str) -> InvalidResponseError:
+    return InvalidResponseError(f"invalid operation: {problem}", http_status=200)
+
+
+def _any_type(value: Mapping[str, Any] | None) -> str | None:
+    """The message name of an Any (``GenerateContentBatch``), the part after the last dot."""
+    if value is None:
+        return None
+    type_url = value.get("@type")
+    if not isinstance(type_url, str) or not type_url:
+        return None
+    return type_url.rsplit("/", 1)[-1].rsplit(".", 1)[-1] or None
+
+
+def _number(value: object) -> float | None:
+    """A finite number from a JSON number or an int64 string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _clamp_percent(value: float) -> float:
+    return min(100.0, max(0.0, value))
+
+
+def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
+    """The percentage (0-100) a running operation's metadata reports, or None when none does.
+
+    Looks, in order, at ``progressPercent``, ``progressPercentage``, ``completedPercent``,
+    ``completionPercentage``, ``progress`` (a 0-1 fraction), ``completedSteps/totalSteps`` and
+    batch ``batchStats`` ((successful + failed) / requestCount, int64 strings).
+    """
+    if not metadata:
+        return None
+    for key in _PERCENT_KEYS:
+        number = _number(metadata.get(key))
+        if number is not None:
+            return _clamp_percent(number)
+    fraction = _number(metadata.get("progress"))
+    if fraction is not None:
+        return _clamp_percent(fraction * 100.0)
+    completed, total = _number(metadata.get("completedSteps")), _number(metadata.get("totalSteps"))
+    if completed is not None and total:
+        return _clamp_percent(100.0 * completed / total)
+    stats = metadata.get("batchStats")
+    if isinstance(stats, Mapping):
+        requests = _number(stats.get("requestCount"))
+        if requests:
+            finished = (_number(stats.get("successfulRequestCount")) or 0.0) + (
+                _number(stats.get("failedRequestCount")) or 0.0
+            )
+            return _clamp_percent(100.0 * finished / requests)
+    return None
+
+
+@attrs.frozen(slots=True)
+class Status:
+    """A google.rpc.Status: why a finished operation failed.
+
+    ``code`` is the canonical rpc code (1 = CANCELLED, 13 = INTERNAL, ...), ``status`` its name.
+    """
+
+    code: int
+    message: str = ""
+    details: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def status(self) -> str:
+        """The canonical name of ``code`` (``"CANCELLED"``, ``"INTERNAL"``, ...)."""
+        return CANONICAL_STATUS.get(self.code, f"CODE_{self.code}")
+
+    @classmethod
+    def from_dict(cls, data: object) -> Status:
+        """Read a Status from its JSON form; raises InvalidResponseError when it is malformed."""
+        if not isinstance(data, Mapping):
+            raise _invalid(f"error must be an object, got {type(data).__name__}")
+        code = data.get("code", 0)
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise _invalid(f"error.code must be an integer, got {code!r:.40}")
+        message = data.get("message", "")
+        if not isinstance(message, str):
+            raise _invalid("error.message must be a string")
+        details = data.get("details", ())
+        if not isinstance(details, list | tuple) or not all(
+            isinstance(d, Mapping) for d in details
+        ):
+            raise _invalid("error.details must be a list of objects")
+        return cls(code=code, message=message, details=tuple(details))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form, omitting default values as Google does."""
+        data: dict[str, Any] = {}
+        if self.code:
+            data["code"] = self.code
+        if self.message:
+            data["message"] = self.message
+        if self.details:
+            data["details"] = [dict(d) for d in self.details]
+        return data
+
+
+def _typed_models() -> dict[str, Any]:
+    from gemini_ops_api.models import (
+        CreateTunedModelMetadata,
+        EmbedContentBatch,
+        GenerateContentBatch,
+        GenerateContentBatchOutput,
+        GenerateVideoResponse,
+        GenericOperationMetadata,
+        ImportFileResponse,
+        PredictLongRunningMetadata,
+        PredictLongRunningResponse,
+        TunedModel,
+    )
+
+    return {
+        "CreateTunedModelMetadata": CreateTunedModelMetadata,
+        "TunedModel": TunedModel,
+        "PredictLongRunningMetadata": PredictLongRunningMetadata,
+        "PredictLongRunningResponse": PredictLongRunningResponse,
+        "GenerateContentBatch": GenerateContentBatch,
+        "EmbedContentBatch": EmbedContentBatch,
+        "GenerateContentBatchOutput": GenerateContentBatchOutput,
+        "ImportFileResponse": ImportFileResponse,
+        "UploadToFileSearchStoreResponse": ImportFileResponse,
+        "GenericOperationMetadata": GenericOperationMetadata,
+        "GenerateVideoResponse": GenerateVideoResponse,
+    }
+
+
+def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> Any:
+    if value is None or type_name is None:
+        return None
+    model = _typed_models().get(type_name)
+    if model is None and type_name.endswith("OperationMetadata") and "genericMetadata" in value:
+        from gemini_ops_api.models import VertexOperationMetadata
+
+        model = VertexOperationMetadata
+    if model is None:
+        return None
+    try:
+        return model.from_dict(value)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise _invalid(f"{type_name} does not match its schema: {exc}") from exc
+
+
+@attrs.frozen(slots=True, eq=False)
+class Operation:
+    """A long-running operation as the server last described it.
+
+    Once ``done``, exactly one of ``error`` and ``response`` is set; a running operation has
+    neither. A cancelled operation is done with ``error.code == 1``: ``cancelled`` and ``failed``
+    are both true. ``metadata`` and ``response`` are the JSON objects as received (``@type``
+    included); ``to_dict()`` gives back the whole wire form, unknown fields included.
+    """
+
+    name: str
+    done: bool
+    metadata: Mapping[str, Any] | None
+    response: Mapping[str, Any] | None
+    error: Status | None
+    _raw: Mapping[str, Any] = attrs.field(repr=False, alias="raw")
+
+    @classmethod
+    def from_dict(cls, data: object) -> Operation:
+        """Read an operation from its JSON form (as decoded by ``json.loads``).
+
+        A missing ``done`` means false, unless ``error`` or ``response`` is present. Raises
+        InvalidResponseError when the object cannot be an operation (no name, wrong types, both
+        ``error`` and ``response``).
+        """
+        if not isinstance(data, Mapping):
+            raise _invalid(f"expected a JSON object, got {type(data).__name__}")
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            raise _invalid("missing or non-string 'name'")
+        done = data.get("done", False)
+        if done is None:
+            done = False
+        if not isinstance(done, bool):
+            raise _invalid(f"'done' must be a boolean, got {done!r:.40}")
+        metadata = data.get("metadata")
+        if metadata is not None and not isinstance(metadata, Mapping):
+            raise _invalid("'metadata' must be an object")
+        response = data.get("response")
+        if response is not None and not isinstance(response, Mapping):
+            raise _invalid("'response' must be an object")
+        raw_error = data.get("error")
+        error = None if raw_error is None else Status.from_dict(raw_error)
+        if error is not None and response is not None:
+            raise _invalid(f"{name} has both 'error' and 'response'")
+        return cls(
+            name=name,
+            done=done or error is not None or response is not None,
+            metadata=metadata,
+            response=response,
+            error=error,
+            raw=data,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form of this operation, exactly as received (a shallow copy)."""
+        return dict(self._raw)
+
+    @property
+    def running(self) -> bool:
+        """True while the operation is not done."""
+        return not self.done
+
+    @property
+    def succeeded(self) -> bool:
+        """True when the operation is done without an error."""
+        return self.done and self.error is None
+
+    @property
+    def failed(self) -> bool:
+        """True when the operation is done with an error (cancellation included)."""
+        return self.done and self.error is not None
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the operation ended because it was cancelled (``error.code == 1``)."""
+        return self.error is not None and self.error.code == _CANCELLED
+
+    @property
+    def progress(self) -> float | None:
+        """Percent complete, 0-100: 100 when done, else what the metadata says, else None."""
+        if self.done:
+            return 100.0
+        return progress_of(self.metadata)
+
+    @property
+    def metadata_type(self) -> str | None:
+        """The message name of the metadata (``GenerateContentBatch``), or None."""
+        return _any_type(self.metadata)
+
+    @property
+    def response_type(self) -> str | None:
+        """The message name of the response (``PredictLongRunningResponse``), or None."""
+        return _any_type(self.response)
+
+    def result(self) -> Mapping[str, Any] | None:
+        """The response of a successful operation (None when the server sent none).
+
+        Raises:
+            OperationFailedError: the operation finished with an error (cancelled included).
+            OperationNotDoneError: the operation is still running.
+
+        """
+        if not self.done:
+            raise OperationNotDoneError(self)
+        if self.error is not None:
+            raise OperationFailedError(self, self.error)
+        return self.response
+
+    def typed_metadata(self) -> Any:
+        """The metadata as a model of the generated client, or None for an unknown ``@type``.
+
+        Known types: CreateTunedModelMetadata, PredictLongRunningMetadata, GenerateContentBatch,
+        EmbedContentBatch, GenericOperationMetadata, and Vertex ``*OperationMetadata`` types
+        that carry ``genericMetadata`` (as VertexOperationMetadata). Raises InvalidResponseError
+        when the metadata does not fit its model.
+        """
+        return _typed(self.metadata, self.metadata_type)
+
+    def typed_response(self) -> Any:
+        """The response as a model of the generated client, or None for an unknown ``@type``.
+
+        Known types: TunedModel, PredictLongRunningResponse, GenerateContentBatchOutput,
+        ImportFileResponse, GenerateVideoResponse.
+        """
+        return _typed(self.response, self.response_type)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Operation):
+            return NotImplemented
+        return self._raw == other._raw
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.done))
+
+
+@attrs.frozen(slots=True)
+class OperationsPage:
+    """One page of a list: the operations and the token of the next page (None on the last)."""
+
+    operations: tuple[Operation, ...]
+    next_page_token: str | None = None
+    unreachable: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: object) -> OperationsPage:
+        """Read a ListOperationsResponse; raises InvalidResponseError when it is malformed."""
+        if not isinstance(data, Mapping):
+            raise _invalid(f"expected a list response object, got {type(data).__name__}")
+        raw_ops = data.get("operations") or []
+        if not isinstance(raw_ops, list):
+            raise _invalid("'operations' must be a list")
+        token = data.get("nextPageToken") or None
+        if token is not None and not isinstance(token, str):
+            raise _invalid("'nextPageToken' must be a string")
+        unreachable = data.get("unreachable") or []
+        if not isinstance(unreachable, list) or not all(isinstance(u, str) for u in unreachable):
+            raise _invalid("'unreachable' must be a list of strings")
+        return cls(
+            operations=tuple(Operation.from_dict(op) for op in raw_ops),
+            next_page_token=token,
+            unreachable=tuple(unreachable),
+        )
+
+    def __iter__(self) -> Iterator[Operation]:
+        return iter(self.operations)
+
+    def __len__(self) -> int:
+        return len(self.operations)
