@@ -1,4 +1,4 @@
-"""Every operation family: names, shapes, @type packages, progress while running, outcome when done."""
+"""Every operation family: names, shapes, @type packages, progress, outcome when done."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def test_tuning_counts_up_and_ends_with_a_tuned_model(
     time.sleep(0.15)
     first = get(client, f"/{version}/{name}", gemini)
     assert first["name"] == name
-    assert "done" not in first and "response" not in first and "error" not in first
+    assert "done" not in first
+    assert "response" not in first
+    assert "error" not in first
     meta = first["metadata"]
     assert meta["@type"] == f"{GL}.{version}.CreateTunedModelMetadata"
     assert meta["tunedModel"] == "tunedModels/sentiment-7k2"
@@ -76,7 +78,8 @@ def test_batch_goes_pending_running_succeeded_with_int64_strings(
     assert pending["name"] == "batches/123456789"
     assert pending["state"] == "BATCH_STATE_PENDING"
     assert pending["batchStats"] == {"requestCount": "100", "pendingRequestCount": "100"}
-    assert TS.fullmatch(pending["createTime"]) and TS.fullmatch(pending["updateTime"])
+    assert TS.fullmatch(pending["createTime"])
+    assert TS.fullmatch(pending["updateTime"])
     time.sleep(0.5)
     running = get(client, "/v1beta/batches/123456789", gemini)["metadata"]
     assert running["state"] == "BATCH_STATE_RUNNING"
@@ -179,7 +182,8 @@ def test_vertex_generic_metadata_and_empty_response(
     emulator.create_operation(name, duration=0.4)
     time.sleep(0.1)
     running = get(client, f"/{version}/{name}", vertex)
-    assert running["name"] == name and "done" not in running
+    assert running["name"] == name
+    assert "done" not in running
     meta = running["metadata"]
     assert meta["@type"] == f"{AP}.{version}.{metadata_type}"
     assert TS.fullmatch(meta["genericMetadata"]["createTime"])
@@ -236,7 +240,8 @@ def test_fetch_predict_operation(
     assert done["done"] is True
     assert done["response"]["@type"] == f"{AP}.v1.GenerateVideoResponse"
     video = done["response"]["videos"][0]
-    assert video["gcsUri"].startswith("gs://") and video["mimeType"] == "video/mp4"
+    assert video["gcsUri"].startswith("gs://")
+    assert video["mimeType"] == "video/mp4"
     # Another model's operation, a missing operation, a missing or broken body.
     other = client.post(
         f"/v1/{VERTEX}/publishers/google/models/other:fetchPredictOperation",

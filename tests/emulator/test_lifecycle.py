@@ -19,10 +19,13 @@ def test_running_then_done_after_its_duration(
 ) -> None:
     emulator.create_operation("batches/b1", duration=0.3)
     first = client.get("/v1beta/batches/b1", headers=gemini).json()
-    assert "done" not in first and "response" not in first
+    assert "done" not in first
+    assert "response" not in first
     time.sleep(0.35)
     later = client.get("/v1beta/batches/b1", headers=gemini).json()
-    assert later["done"] is True and "response" in later and "error" not in later
+    assert later["done"] is True
+    assert "response" in later
+    assert "error" not in later
 
 
 def test_an_operation_created_with_an_error_ends_with_it(
@@ -34,7 +37,9 @@ def test_an_operation_created_with_an_error_ends_with_it(
     assert "error" not in client.get(f"/v1/{name}", headers=vertex).json()
     time.sleep(0.25)
     done = client.get(f"/v1/{name}", headers=vertex).json()
-    assert done["done"] is True and done["error"] == error and "response" not in done
+    assert done["done"] is True
+    assert done["error"] == error
+    assert "response" not in done
 
 
 def test_complete_with_an_error_or_a_response(
@@ -77,7 +82,8 @@ def test_cancel_ends_a_running_operation_with_cancelled(
     name = url.split("/", 2)[2].removesuffix(":cancel")
     emulator.create_operation(name, duration=None)
     response = client.post(url, headers=headers)
-    assert response.status_code == 200 and response.json() == {}
+    assert response.status_code == 200
+    assert response.json() == {}
     done = client.get(url.removesuffix(":cancel"), headers=headers).json()
     assert done["done"] is True
     assert done["error"] == CANCELLED
@@ -103,7 +109,8 @@ def test_cancel_of_a_done_operation_changes_nothing(
     before = client.get("/v1beta/batches/d", headers=gemini).json()
     assert client.post("/v1beta/batches/d:cancel", headers=gemini).json() == {}
     after = client.get("/v1beta/batches/d", headers=gemini).json()
-    assert after["response"] == before["response"] and "error" not in after
+    assert after["response"] == before["response"]
+    assert "error" not in after
 
 
 def test_cancel_delay() -> None:
@@ -138,7 +145,8 @@ def test_delete_then_not_found(
     target = url.format(id="gone")
     emulator.create_operation(target.split("/", 2)[2], duration=None)
     response = client.delete(target, headers=headers)
-    assert response.status_code == 200 and response.json() == {}
+    assert response.status_code == 200
+    assert response.json() == {}
     if not target.startswith("/v1/operations/"):  # top-level operations have no get
         missing = client.get(target, headers=headers)
         assert missing.status_code == 404
@@ -295,4 +303,5 @@ def test_stop_ends_pending_waits_promptly() -> None:
     emu.stop()
     thread.join(5)
     assert time.monotonic() - started < 2
-    assert results and results[0].status_code == 200
+    assert results
+    assert results[0].status_code == 200

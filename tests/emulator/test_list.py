@@ -90,7 +90,8 @@ def test_each_list_pages_through_its_own_operations_in_creation_order(
     assert walk(client, url, headers, pageSize=3) == expected
     assert walk(client, url, headers) == expected
     first = client.get(url, params={"pageSize": 3}, headers=headers).json()
-    assert len(first["operations"]) == 3 and first["nextPageToken"]
+    assert len(first["operations"]) == 3
+    assert first["nextPageToken"]
 
 
 def test_last_page_has_no_token_and_an_empty_list_is_an_empty_object(
@@ -170,7 +171,8 @@ def test_bad_list_arguments_answer_400_with_a_field_violation(
     response = client.get("/v1beta/batches", params=params, headers=gemini)
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["code"] == 400 and error["status"] == "INVALID_ARGUMENT"
+    assert error["code"] == 400
+    assert error["status"] == "INVALID_ARGUMENT"
     detail = error["details"][0]
     assert detail["@type"] == "type.googleapis.com/google.rpc.BadRequest"
     assert detail["fieldViolations"][0]["field"] == field
