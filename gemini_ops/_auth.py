@@ -123,6 +123,11 @@ class HttpxAuthRequest:
 _NO_TOKEN = object()
 
 
+def _token_client(timeout: float) -> httpx.Client:
+    # The client for one refresh when none is given; it honours the environment's proxies.
+    return httpx.Client(timeout=timeout)
+
+
 class GoogleCredentialsAuth(httpx.Auth):
     """Authorize requests with google-auth credentials (OAuth bearer token).
 
@@ -224,7 +229,7 @@ class GoogleCredentialsAuth(httpx.Auth):
         client = self._http_client
         owned = client is None
         if client is None:
-            client = httpx.Client(timeout=self._refresh_timeout)
+            client = _token_client(self._refresh_timeout)
         try:
             request = HttpxAuthRequest(client, default_timeout=self._refresh_timeout)
             self._credentials.refresh(request)  # type: ignore[no-untyped-call]

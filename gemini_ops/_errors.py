@@ -81,6 +81,7 @@ __all__ = [
     "error_from_response",
     "parse_duration",
     "parse_json_object",
+    "redact_text",
     "redact_url",
     "retry_delay_from_response",
 ]
@@ -584,6 +585,11 @@ def redact_url(url: httpx.URL | str) -> str:
         text = str(parsed)
     except Exception:
         text = str(url)
+    return redact_text(text)
+
+
+def redact_text(text: str) -> str:
+    """`text` with the value of any ``key=``, ``api_key=`` or ``access_token=`` masked."""
     return _SECRET_IN_TEXT.sub(r"\1***", text)
 
 
@@ -720,7 +726,7 @@ def _excerpt(content: bytes, content_type: str, response: httpx.Response) -> str
     if "html" in content_type or text.lstrip()[:1] == "<":
         text = _HTML_TAG.sub(" ", _HTML_SKIPPED.sub(" ", text))
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = _SECRET_IN_TEXT.sub(r"\1***", _one_line(text))
+    text = redact_text(_one_line(text))
     if len(text) > _EXCERPT_LENGTH:
         text = text[: _EXCERPT_LENGTH - 3].rstrip() + "..."
     return text

@@ -39,6 +39,7 @@ from gemini_ops._errors import (
     TransportError,
     WaitTimeoutError,
     error_from_response,
+    redact_text,
     redact_url,
     retry_delay_from_response,
 )
@@ -381,7 +382,7 @@ def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> Gemi
     method, url = request.method, redact_url(request.url)
     if isinstance(error, _DeadlineReachedError):
         return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
-    detail = redact_url(str(error)) if str(error) else "no details"
+    detail = redact_text(str(error)) if str(error) else "no details"
     return TransportError(
         f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
     )
