@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 
 from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN, create_app
@@ -44,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         api_key=args.api_key, vertex_token=args.vertex_token, cancel_delay=args.cancel_delay
     )
     seeded = seed_demo(app.state) if args.seed_demo else []
-    base = f"http://{args.host}:{args.port}"
+    # Bind before printing, so that `--port 0` prints the port actually chosen.
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.create_server((args.host, args.port), family=family)
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    base = f"http://{host}:{port}"
     print(f"gemini-ops emulator on {base}", flush=True)
     print(f"  Gemini API:    {base}/v1beta  (x-goog-api-key: {args.api_key})", flush=True)
     print(
@@ -57,9 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         make_config(app, host=args.host, port=args.port, log_level=args.log_level)
     )
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         app.state.closing = True
+        sock.close()
     return 0
 
 
