@@ -65,11 +65,11 @@ class TokenService:
         return httpx.Client(transport=httpx.MockTransport(self))
 
 
-class FakeCredentials(google.auth.credentials.Credentials):  # type: ignore[misc]
+class FakeCredentials(google.auth.credentials.Credentials):
     """Credentials whose refresh counts calls and fetches a token with the request it is given."""
 
     def __init__(self, *, quota_project: str | None = None, latency: float = 0.0) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._quota_project_id = quota_project
         self.refresh_calls = 0
         # Fixture latency: widens the window in which concurrent callers find the token missing.
@@ -85,7 +85,9 @@ class FakeCredentials(google.auth.credentials.Credentials):  # type: ignore[misc
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
         if response.status != 200:
-            raise google.auth.exceptions.RefreshError(f"token endpoint answered {response.status}")
+            raise google.auth.exceptions.RefreshError(  # type: ignore[no-untyped-call]
+                f"token endpoint answered {response.status}"
+            )
         payload = json.loads(response.data)
         self.token = payload["access_token"]
         self.expiry = utcnow() + datetime.timedelta(seconds=payload["expires_in"])
@@ -305,7 +307,7 @@ def test_refresh_refused_is_credentials_error(mode: str) -> None:
 
 def test_real_google_credentials_refresh_through_httpx(mode: str) -> None:
     tokens = TokenService()
-    credentials = google.oauth2.credentials.Credentials(
+    credentials = google.oauth2.credentials.Credentials(  # type: ignore[no-untyped-call]
         token=None,
         refresh_token="refresh-me",
         token_uri=TOKEN_URL,
@@ -323,7 +325,7 @@ def test_real_google_credentials_refresh_through_httpx(mode: str) -> None:
 
 
 def test_real_google_credentials_refused(mode: str) -> None:
-    credentials = google.oauth2.credentials.Credentials(
+    credentials = google.oauth2.credentials.Credentials(  # type: ignore[no-untyped-call]
         token=None, refresh_token="r", token_uri=TOKEN_URL, client_id="i", client_secret="s"
     )
     auth = GoogleCredentialsAuth(credentials, http_client=TokenService(status=400).client())

@@ -292,7 +292,11 @@ def test_other_transport_errors_are_not_retried(
 
 
 def test_body_read_failure_is_retried(driver: Driver, clock: Clock) -> None:
+    streams: list[Broken] = []
+
     class Broken(httpx.SyncByteStream, httpx.AsyncByteStream):
+        closed = False
+
         def __iter__(self) -> Iterator[bytes]:
             yield b'{"error": '
             raise httpx.ReadError("connection dropped")
@@ -301,9 +305,20 @@ def test_body_read_failure_is_retried(driver: Driver, clock: Clock) -> None:
             yield b'{"error": '
             raise httpx.ReadError("connection dropped")
 
-    script = Script(lambda request: httpx.Response(503, stream=Broken()), OK)
+        def close(self) -> None:
+            self.closed = True
+
+        async def aclose(self) -> None:
+            self.closed = True
+
+    def dropped(request: httpx.Request) -> httpx.Response:
+        streams.append(Broken())
+        return httpx.Response(503, stream=streams[-1])
+
+    script = Script(dropped, OK)
     assert driver.send(script).status_code == 200
     assert len(script.requests) == 2
+    assert streams[0].closed  # the connection is released
 
 
 def test_discarded_responses_are_closed(driver: Driver, clock: Clock) -> None:
