@@ -97,9 +97,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     async def _send(self, target: Target) -> httpx.Response:
         http = self._client_for(target.backend, build_async_client)
         spec = target.spec
-        return await http.request(
-            spec.method, self._url(target), params=spec.params, json=spec.json
-        )
+        url = self._url(target)
+        return await http.request(spec.method, url, params=spec.params, json=spec.json)
 
     async def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation:
         """Fetch the current state of an operation.
@@ -107,9 +106,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         Veo operations on Vertex AI (``publishers/*/models/*/operations/*``) are read through
         ``fetchPredictOperation``, the only method Google serves for them.
         """
-        return self._parse_operation(
-            await self._send(self._operation_target(operation, "get", auth))
-        )
+        target = self._operation_target(operation, "get", auth)
+        return self._parse_operation(await self._send(target))
 
     async def list(
         self,
@@ -189,9 +187,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         exists, each poll long-polls with it.
         """
         policy = PollPolicy.fixed(poll_interval)
-        return await self._wait(
-            self._wait_plan(operation, policy, timeout, on_progress, auth), auth
-        )
+        plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
+        return await self._wait(plan, auth)
 
     async def wait_with_backoff(
         self,
@@ -213,9 +210,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         policy = PollPolicy.exponential(
             initial_delay=initial_delay, max_delay=max_delay, multiplier=multiplier, jitter=jitter
         )
-        return await self._wait(
-            self._wait_plan(operation, policy, timeout, on_progress, auth), auth
-        )
+        plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
+        return await self._wait(plan, auth)
 
     async def wait_many(
         self,

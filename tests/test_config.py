@@ -1,0 +1,138 @@
+"""Settings from arguments and the environment, and option validation (no server)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from gemini_ops import AsyncOperations, CredentialsError, Operations
+from gemini_ops._config import resolve_settings, vertex_host
+
+
+def settings(environ: dict[str, str], **kwargs: Any) -> Any:
+    options: dict[str, Any] = {
+        "api_key": None,
+        "vertex_ai": None,
+        "project": None,
+        "location": None,
+        "credentials": None,
+        "base_url": None,
+        "api_version": None,
+        "timeout": 60.0,
+        "max_retries": 3,
+    }
+    options.update(kwargs)
+    return resolve_settings(environ=environ, **options)
+
+
+def test_environment_like_google_genai() -> None:
+    s = settings({"GOOGLE_API_KEY": "g", "GEMINI_API_KEY": "k"})
+    assert s.api_key == "k"
+    assert s.default_backend == "gemini"
+    s = settings(
+        {
+            "GOOGLE_GENAI_USE_VERTEXAI": "true",
+            "GOOGLE_CLOUD_PROJECT": "p",
+            "GOOGLE_CLOUD_LOCATION": "europe-west4",
+        }
+    )
+    assert (s.vertex_ai, s.project, s.location) == (True, "p", "europe-west4")
+    assert s.default_backend == "vertex_ai"
+    s = settings({"GEMINI_OPS_BASE_URL": "http://127.0.0.1:9/"})
+    assert s.base_url == "http://127.0.0.1:9"
+    assert settings({"GEMINI_API_KEY": "env"}, api_key="arg").api_key == "arg"
+
+
+def test_versions() -> None:
+    s = settings({})
+    assert (s.version("gemini"), s.version("vertex_ai")) == ("v1beta", "v1")
+    s = settings({}, api_version="v1")
+    assert (s.version("gemini"), s.version("vertex_ai")) == ("v1", "v1")
+    s = settings({}, api_version="v1beta1")
+    assert (s.version("gemini"), s.version("vertex_ai")) == ("v1beta", "v1beta1")
+
+
+@pytest.mark.parametrize(
+    ("location", "host"),
+    [
+        ("global", "https://aiplatform.googleapis.com"),
+        ("us", "https://aiplatform.us.rep.googleapis.com"),
+        ("eu", "https://aiplatform.eu.rep.googleapis.com"),
+        ("us-central1", "https://us-central1-aiplatform.googleapis.com"),
+    ],
+)
+def test_vertex_hosts(location: str, host: str) -> None:
+    assert vertex_host(location) == host
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "option"),
+    [
+        ({"api_key": ""}, "api_key"),
+        ({"base_url": "ftp://x"}, "base_url"),
+        ({"base_url": "http://x/?key=1"}, "base_url"),
+        ({"api_version": "../v1"}, "api_version"),
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": 1.5}, "max_retries"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, Any], option: str) -> None:
+    with pytest.raises(ValueError, match=option):
+        Operations(**kwargs)
+
+
+def test_settings_repr_hides_the_key() -> None:
+    ops = Operations(api_key="very-secret-value")
+    assert "very-secret-value" not in repr(ops)
+    assert "very-secret-value" not in repr(ops.settings)
+    ops.close()
+
+
+def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    with Operations() as ops, pytest.raises(CredentialsError, match="GEMINI_API_KEY"):
+        ops.get("batches/b1")
+
+
+def test_requests_go_to_the_right_hosts() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"name": "x/y"})
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as mine:
+        ops = Operations(api_key="k", http_client=mine)
+        ops.get("batches/b1")
+        ops.close()
+        from google.oauth2.credentials import Credentials
+
+        vertex = Operations(vertex_ai=True, credentials=Credentials(token="t"), http_client=mine)
+        vertex.get("projects/p/locations/europe-west4/operations/o1")
+        vertex.get("projects/p/locations/global/operations/o2")
+        vertex.close()
+        assert not mine.is_closed
+    assert [str(r.url) for r in seen] == [
+        "https://generativelanguage.googleapis.com/v1beta/batches/b1",
+        "https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4/operations/o1",
+        "https://aiplatform.googleapis.com/v1/projects/p/locations/global/operations/o2",
+    ]
+    assert seen[0].headers["x-goog-api-key"] == "k"
+    assert "key=" not in str(seen[0].url)
+    assert seen[1].headers["authorization"] == "Bearer t"
+
+
+def test_async_closed_client_refuses_requests() -> None:
+    async def scenario() -> None:
+        ops = AsyncOperations(api_key="k", base_url="http://127.0.0.1:9")
+        await ops.aclose()
+        with pytest.raises(RuntimeError, match="closed"):
+            await ops.get("batches/b1")
+
+    asyncio.run(scenario())
