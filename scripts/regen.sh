@@ -29,7 +29,11 @@ stamp="$tools/.gemini-ops-tools"
 if [ ! -x "$tools/bin/openapi-python-client" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "regen: installing $want into $tools" >&2
   python3 -m venv "$tools"
-  "$tools/bin/python" -m pip install --quiet --disable-pip-version-check $want
+  if ! "$tools/bin/python" -m pip install --quiet --disable-pip-version-check $want \
+      >"$tools/install.log" 2>&1; then
+    cat "$tools/install.log" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 export PATH="$tools/bin:$PATH"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import gemini_ops
@@ -15,7 +16,11 @@ def test_all_is_sorted_and_complete() -> None:
     assert gemini_ops.__all__ == sorted(gemini_ops.__all__)
     for name in gemini_ops.__all__:
         assert hasattr(gemini_ops, name), name
-    public = {n for n in vars(gemini_ops) if not n.startswith("_")} - {"annotations"}
+    public = {
+        name
+        for name, value in vars(gemini_ops).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    } - {"annotations"}
     assert public - set(gemini_ops.__all__) == set()
 
 
