@@ -28,7 +28,7 @@ def test_tuning_counts_up_and_ends_with_a_tuned_model(
     emulator: Emulator, client: httpx.Client, gemini: dict[str, str], version: str
 ) -> None:
     name = "tunedModels/sentiment-7k2/operations/op-91f3"
-    emulator.create_operation(name, duration=0.6)
+    emulator.create_operation(name, duration=2.0)
     time.sleep(0.15)
     first = get(client, f"/{version}/{name}", gemini)
     assert first["name"] == name
@@ -45,7 +45,7 @@ def test_tuning_counts_up_and_ends_with_a_tuned_model(
     time.sleep(0.1)
     second = get(client, f"/{version}/{name}", gemini)
     assert second["metadata"]["completedSteps"] > meta["completedSteps"]
-    time.sleep(0.5)
+    emulator.complete(name)
     done = get(client, f"/{version}/{name}", gemini)
     assert done["done"] is True
     assert done["metadata"]["completedPercent"] == 100
@@ -72,7 +72,7 @@ def test_veo_running_is_only_a_name_then_a_video(
 def test_batch_goes_pending_running_succeeded_with_int64_strings(
     emulator: Emulator, client: httpx.Client, gemini: dict[str, str]
 ) -> None:
-    emulator.create_operation("batches/123456789", duration=1.0)
+    emulator.create_operation("batches/123456789", duration=3.0)
     pending = get(client, "/v1beta/batches/123456789", gemini)["metadata"]
     assert pending["@type"] == f"{GL}.v1beta.GenerateContentBatch"
     assert pending["name"] == "batches/123456789"
@@ -92,7 +92,7 @@ def test_batch_goes_pending_running_succeeded_with_int64_strings(
         + int(stats["pendingRequestCount"])
         == 100
     )
-    time.sleep(0.6)
+    emulator.complete("batches/123456789")
     done = get(client, "/v1/batches/123456789", gemini)
     assert done["done"] is True
     assert done["metadata"]["@type"] == f"{GL}.v1.GenerateContentBatch"
@@ -179,7 +179,7 @@ def test_vertex_generic_metadata_and_empty_response(
     metadata_type: str,
     version: str,
 ) -> None:
-    emulator.create_operation(name, duration=0.4)
+    emulator.create_operation(name, duration=2.0)
     time.sleep(0.1)
     running = get(client, f"/{version}/{name}", vertex)
     assert running["name"] == name

@@ -101,7 +101,7 @@ def test_faults_apply_before_auth(emulator: Emulator, client: httpx.Client, batc
 def test_delay_does_not_block_other_requests(
     emulator: Emulator, client: httpx.Client, gemini: dict[str, str], batch: str
 ) -> None:
-    emulator.inject_fault(path="batches/x$", delay=0.5)
+    emulator.inject_fault(path="batches/x$", delay=1.0)
     finished: list[float] = []
     started = time.monotonic()
 
@@ -116,8 +116,8 @@ def test_delay_does_not_block_other_requests(
     assert client.get("/v1beta/batches", headers=gemini).status_code == 200
     fast = time.monotonic() - started
     thread.join(5)
-    assert fast < 0.4
-    assert 0.45 < finished[0] < 2
+    assert fast < 0.8
+    assert 0.95 < finished[0] < 3
 
 
 def test_delay_then_status(

@@ -17,11 +17,11 @@ CANCELLED = {"code": 1, "message": "Operation cancelled by the user."}
 def test_running_then_done_after_its_duration(
     emulator: Emulator, client: httpx.Client, gemini: dict[str, str]
 ) -> None:
-    emulator.create_operation("batches/b1", duration=0.3)
+    emulator.create_operation("batches/b1", duration=0.5)
     first = client.get("/v1beta/batches/b1", headers=gemini).json()
     assert "done" not in first
     assert "response" not in first
-    time.sleep(0.35)
+    time.sleep(0.55)
     later = client.get("/v1beta/batches/b1", headers=gemini).json()
     assert later["done"] is True
     assert "response" in later
@@ -33,9 +33,9 @@ def test_an_operation_created_with_an_error_ends_with_it(
 ) -> None:
     name = f"{VERTEX}/operations/9"
     error = {"code": 9, "message": "Failed precondition.", "details": []}
-    emulator.create_operation(name, duration=0.2, error=error)
+    emulator.create_operation(name, duration=0.5, error=error)
     assert "error" not in client.get(f"/v1/{name}", headers=vertex).json()
-    time.sleep(0.25)
+    time.sleep(0.55)
     done = client.get(f"/v1/{name}", headers=vertex).json()
     assert done["done"] is True
     assert done["error"] == error
@@ -115,13 +115,13 @@ def test_cancel_of_a_done_operation_changes_nothing(
 
 def test_cancel_delay() -> None:
     with (
-        Emulator(cancel_delay=0.2) as emu,
+        Emulator(cancel_delay=0.5) as emu,
         httpx.Client(base_url=emu.url, headers={"x-goog-api-key": emu.api_key}) as client,
     ):
         emu.create_operation("batches/slow", duration=None)
         client.post("/v1beta/batches/slow:cancel")
         assert "done" not in client.get("/v1beta/batches/slow").json()
-        time.sleep(0.25)
+        time.sleep(0.55)
         assert client.get("/v1beta/batches/slow").json()["error"]["code"] == 1
 
 
