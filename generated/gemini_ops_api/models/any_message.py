@@ -6,8 +6,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="AnyMessage")
 
 
@@ -17,10 +15,10 @@ class AnyMessage:
     match on the name after the last dot.
 
         Attributes:
-            type_ (str | Unset): `type.googleapis.com/<full.message.Name>`.
+            type_ (str): `type.googleapis.com/<full.message.Name>`.
     """
 
-    type_: str | Unset = UNSET
+    type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,16 +26,18 @@ class AnyMessage:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["@type"] = type_
+        field_dict.update(
+            {
+                "@type": type_,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("@type", UNSET)
+        type_ = d.pop("@type")
 
         any_message = cls(
             type_=type_,

@@ -21,17 +21,17 @@ class ErrorBody:
     """The body of the error envelope.
 
     Attributes:
-        code (int | Unset): The HTTP status code.
-        message (str | Unset):
-        status (str | Unset): The canonical status name (NOT_FOUND, RESOURCE_EXHAUSTED, ...).
+        code (int): The HTTP status code.
+        message (str):
+        status (str): The canonical status name (NOT_FOUND, RESOURCE_EXHAUSTED, ...).
         details (list[AnyMessage] | Unset): `google.rpc` detail messages: ErrorInfo, RetryInfo (`retryDelay`),
             QuotaFailure, BadRequest, Help, ...
         errors (list[ErrorBodyErrorsItem] | Unset): Legacy v1 error format (`$.xgafv=1`).
     """
 
-    code: int | Unset = UNSET
-    message: str | Unset = UNSET
-    status: str | Unset = UNSET
+    code: int
+    message: str
+    status: str
     details: list[AnyMessage] | Unset = UNSET
     errors: list[ErrorBodyErrorsItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -59,13 +59,13 @@ class ErrorBody:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if message is not UNSET:
-            field_dict["message"] = message
-        if status is not UNSET:
-            field_dict["status"] = status
+        field_dict.update(
+            {
+                "code": code,
+                "message": message,
+                "status": status,
+            }
+        )
         if details is not UNSET:
             field_dict["details"] = details
         if errors is not UNSET:
@@ -79,11 +79,11 @@ class ErrorBody:
         from ..models.error_body_errors_item import ErrorBodyErrorsItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        code = d.pop("code")
 
-        message = d.pop("message", UNSET)
+        message = d.pop("message")
 
-        status = d.pop("status", UNSET)
+        status = d.pop("status")
 
         _details = d.pop("details", UNSET)
         details: list[AnyMessage] | Unset = UNSET

@@ -13,11 +13,12 @@ T = TypeVar("T", bound="ImportFileResponse")
 
 @_attrs_define
 class ImportFileResponse:
-    """The response of a file search store import or upload operation.
+    """The response of a file search store import (`ImportFileResponse`) or upload (`UploadToFileSearchStoreResponse`, the
+    same fields) operation.
 
-    Attributes:
-        parent (str | Unset):
-        document_name (str | Unset):
+        Attributes:
+            parent (str | Unset):
+            document_name (str | Unset):
     """
 
     parent: str | Unset = UNSET

@@ -22,7 +22,7 @@ class Operation:
     is set; while running, neither is.
 
         Attributes:
-            name (str | Unset): The full operation name, e.g. `models/veo-3.0-generate-001/operations/abc`.
+            name (str): The full operation name, e.g. `models/veo-3.0-generate-001/operations/abc`.
             metadata (AnyMessage | Unset): A google.protobuf.Any in JSON form, the embedded message's fields plus `@type`.
                 The package part of `@type` varies; match on the name after the last dot.
             done (bool | Unset): Omitted while false.
@@ -31,7 +31,7 @@ class Operation:
                 The package part of `@type` varies; match on the name after the last dot.
     """
 
-    name: str | Unset = UNSET
+    name: str
     metadata: AnyMessage | Unset = UNSET
     done: bool | Unset = UNSET
     error: Status | Unset = UNSET
@@ -57,9 +57,11 @@ class Operation:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
+        field_dict.update(
+            {
+                "name": name,
+            }
+        )
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
         if done is not UNSET:
@@ -77,7 +79,7 @@ class Operation:
         from ..models.status import Status  # noqa: PLC0415
 
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = d.pop("name")
 
         _metadata = d.pop("metadata", UNSET)
         metadata: AnyMessage | Unset
