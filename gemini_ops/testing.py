@@ -9,8 +9,9 @@
         # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
-yields an `Emulator` shared by the test session and reset before each test.
-Requires the `emulator` extra (starlette, uvicorn).
+yields an `Emulator` shared by the test session and reset before each test, and
+``instant_sleeps`` makes waits and retries skip their pauses (see `instant_sleeps`).
+The emulator requires the `emulator` extra (starlette, uvicorn).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gemini_ops.emulator import EmulatorApp, EmulatorState
 
-__all__ = ["Emulator", "emulator"]
+__all__ = ["Emulator", "emulator", "instant_sleeps"]
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -209,6 +210,38 @@ class Emulator:
 
 
 @contextlib.contextmanager
+def instant_sleeps() -> Iterator[None]:
+    """Skip the pauses of gemini-ops waits and retries inside the block (a zero-wait policy).
+
+    Between two polls of ``wait``, ``wait_with_backoff`` and ``wait_many``, and before a retried
+    request, gemini-ops then sleeps for no time at all (an async caller still yields to the event
+    loop once). Everything else is unchanged: requests are sent, deadlines are measured on the
+    real monotonic clock, retry counts are bounded. Use it with the emulator's ``complete()`` or
+    short durations so tests do not wait out real poll intervals. It patches module-level
+    hooks, so it applies to every thread: do not use it around code that must really sleep.
+    """
+    from gemini_ops import _async_client, _client, _transport
+
+    async def no_async_sleep(seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(0)
+
+    def no_sleep(seconds: float) -> None:
+        time.sleep(0)
+
+    saved = (_client._sleep, _async_client._sleep, _transport._sleep, _transport._asleep)
+    _client._sleep = no_sleep
+    _async_client._sleep = no_async_sleep
+    _transport._sleep = no_sleep
+    _transport._asleep = no_async_sleep
+    try:
+        yield
+    finally:
+        _client._sleep, _async_client._sleep, _transport._sleep, _transport._asleep = saved
+
+
+@contextlib.contextmanager
 def _translated() -> Iterator[None]:
     """Turn the emulator's HTTP-style errors into ValueError / LookupError for Python callers."""
     from gemini_ops.emulator._wire import ApiError
@@ -231,6 +264,12 @@ else:
     def _gemini_ops_emulator_server() -> Iterator[Emulator]:
         with Emulator() as emu:
             yield emu
+
+    @pytest.fixture(name="instant_sleeps")
+    def _instant_sleeps_fixture() -> Iterator[None]:
+        """Run the test inside `instant_sleeps`."""
+        with instant_sleeps():
+            yield
 
     @pytest.fixture
     def emulator(_gemini_ops_emulator_server: Emulator) -> Emulator:

@@ -518,3 +518,17 @@ async def test_api_key_never_leaks(
     assert any("batches" in t for t in texts)
     for text in texts:
         assert key not in text
+
+
+async def test_instant_sleeps_skip_poll_intervals_and_retry_waits(
+    gemini: Api, emu: Emulator
+) -> None:
+    from gemini_ops.testing import instant_sleeps
+
+    emu.create_operation("batches/b1", duration=0.3)
+    emu.inject_fault(path="/batches/b1", times=2, status=429, retry_delay="10s")
+    started = time.monotonic()
+    with instant_sleeps():
+        done = await gemini("wait", "batches/b1", poll_interval=30.0, timeout=20)
+    assert done.succeeded
+    assert time.monotonic() - started < 5.0  # neither the 30 s interval nor the 10 s hint
