@@ -187,17 +187,16 @@ def format_table(rows: Sequence[Row]) -> str:
     ]
     for row in rows:
         if row.median is None:
-            median = "–"
+            median = "-"
         elif row.unit == "s":
             median = format_seconds(row.median)
         else:
             median = f"{row.median:.3g} {row.unit}".rstrip()
-        ratio = "–" if row.ratio is None else f"{row.ratio:.2f}×"
-        spread = "–" if row.spread is None else f"{row.spread[0]:.2f}–{row.spread[1]:.2f}"
-        cpu = "–" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}×"
-        lines.append(
-            f"| {row.group} | {row.candidate} | {median} | {ratio} | {spread} | {cpu} | {row.note} |"
-        )
+        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
+        spread = "-" if row.spread is None else f"{row.spread[0]:.2f}-{row.spread[1]:.2f}"
+        cpu = "-" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}x"
+        cells = [row.group, row.candidate, median, ratio, spread, cpu, row.note]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

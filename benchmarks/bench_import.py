@@ -1,4 +1,4 @@
-"""Import time of ``gemini_ops`` and ``google.genai``: ``python -X importtime`` in fresh processes."""
+"""Import time of ``gemini_ops`` and ``google.genai`` (``python -X importtime``, new processes)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def run(pythons: dict[str, str], *, runs: int) -> list[Row]:
                 rows.append(Row("import time", f"{module} ({label})", None, note="not installed"))
                 continue
             median = statistics.median(measured)
-            note = f"min–max {min(measured) * 1e3:.0f}–{max(measured) * 1e3:.0f} ms, {runs} runs"
+            note = f"min-max {min(measured) * 1e3:.0f}-{max(measured) * 1e3:.0f} ms, {runs} runs"
             if module == "gemini_ops":
                 note += f"; also loaded: {heavy or 'nothing heavy'}"
             rows.append(

@@ -6,6 +6,7 @@ import gc
 import json
 import tracemalloc
 from collections.abc import Callable
+from typing import Protocol
 
 import httpx
 
@@ -17,13 +18,17 @@ PAGE_SIZE = 1000  # the emulator's maximum, as Google's lists allow
 PARENT = "batches"
 
 
-def _candidates(server: Server) -> tuple[dict[str, Callable[[], int]], Callable[[], None]]:
+class Walk(Protocol):
+    def __call__(self, collect: bool = False) -> int: ...
+
+
+def _candidates(server: Server) -> tuple[dict[str, Walk], Callable[[], None]]:
     url = f"{server.url}/v1beta/{PARENT}"
     raw = httpx.Client(headers={"x-goog-api-key": API_KEY}, timeout=60)
     ops = Operations(api_key=API_KEY, base_url=server.url)
     genai = genai_client(server.url)
 
-    def raw_loop() -> int:
+    def raw_loop(collect: bool = False) -> int:
         count = 0
         token = ""
         while True:
@@ -33,27 +38,34 @@ def _candidates(server: Server) -> tuple[dict[str, Callable[[], int]], Callable[
             page = json.loads(raw.get(url, params=params).content)
             for _operation in page.get("operations", ()):
                 count += 1
+                if collect and count % PAGE_SIZE == 0:
+                    gc.collect()
             token = page.get("nextPageToken") or ""
             if not token:
                 return count
 
-    def facade() -> int:
+    def facade(collect: bool = False) -> int:
         count = 0
         for _operation in ops.list_all(PARENT, page_size=PAGE_SIZE):
             count += 1
+            if collect and count % PAGE_SIZE == 0:
+                gc.collect()
         return count
 
-    candidates: dict[str, Callable[[], int]] = {
+    candidates: dict[str, Walk] = {
         "raw httpx page loop + json.loads": raw_loop,
         "Operations.list_all": facade,
     }
     if genai is not None:
         from google.genai import types
 
-        def genai_pager() -> int:
+        def genai_pager(collect: bool = False) -> int:
             count = 0
-            for _batch in genai.batches.list(config=types.ListBatchJobsConfig(page_size=PAGE_SIZE)):
+            config = types.ListBatchJobsConfig(page_size=PAGE_SIZE)
+            for _batch in genai.batches.list(config=config):
                 count += 1
+                if collect and count % PAGE_SIZE == 0:
+                    gc.collect()
             return count
 
         candidates["google-genai batches.list pager"] = genai_pager
@@ -67,11 +79,12 @@ def _candidates(server: Server) -> tuple[dict[str, Callable[[], int]], Callable[
     return candidates, close
 
 
-def _peak(walk: Callable[[], int], expected: int) -> float:
+def _peak(walk: Walk, expected: int, *, collect: bool) -> float:
+    """Peak traced memory of one walk; ``collect``: run the cyclic GC after every page."""
     gc.collect()
     tracemalloc.start()
     try:
-        count = walk()
+        count = walk(collect)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -86,24 +99,33 @@ def run(server: Server, *, reps: int, small: int, large: int) -> list[Row]:
     server.cache(True)
     candidates, close = _candidates(server)
     try:
-        peaks_small = {name: _peak(walk, small) for name, walk in candidates.items()}
+        kinds = (("peak", False), ("live peak", True))
+        peaks_small = {
+            (name, kind): _peak(walk, small, collect=collect)
+            for name, walk in candidates.items()
+            for kind, collect in kinds
+        }
         server.seed(prefix=f"{PARENT}/list-more-", count=large - small, duration=0)
         server.cache(True)  # a new list: forget the pages of the small one
-        peaks_large = {name: _peak(walk, large) for name, walk in candidates.items()}
-        for name in candidates:
-            growth = peaks_large[name] / peaks_small[name]
+        peaks_large = {
+            (name, kind): _peak(walk, large, collect=collect)
+            for name, walk in candidates.items()
+            for kind, collect in kinds
+        }
+        for key, large_peak in peaks_large.items():
+            name, kind = key
             rows.append(
                 Row(
-                    "list_all peak memory",
-                    f"{name}: {small:,} → {large:,} ops",
-                    peaks_large[name] / 2**20,
-                    growth,
+                    f"list_all memory, {small:,} -> {large:,} ops",
+                    f"{name}: {kind}",
+                    large_peak / 2**20,
+                    large_peak / peaks_small[key],
                     unit="MiB",
-                    note=f"{peaks_small[name] / 2**20:.2f} MiB at {small:,}; ratio = large/small",
+                    note=f"{peaks_small[key] / 2**20:.2f} MiB at {small:,}; ratio = large/small",
                 )
             )
 
-        def block(walk: Callable[[], int]) -> Callable[[], None]:
+        def block(walk: Walk) -> Callable[[], None]:
             def run_once() -> None:
                 if walk() != large:
                     raise RuntimeError("list_all lost operations")

@@ -51,7 +51,8 @@ def _one(
             ):
                 seen = time.monotonic()
                 end = end_of[operation.name]
-                assert end is not None and operation.done
+                assert end is not None
+                assert operation.done
                 lags.append(seen - end)
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
