@@ -47,6 +47,7 @@ from gemini_ops import (
     Operations,
     PaginationError,
     TransportError,
+    UnsupportedMethodError,
     WaitTimeoutError,
     __version__,
     parse_name,
@@ -219,7 +220,8 @@ def _report(exc: BaseException, settings: _Settings | None, subject: str | None 
     """Print an error as one line on stderr (details with -v); return its exit code."""
     secrets = settings.secrets if settings is not None else ()
     text = _describe(exc)
-    if subject and subject not in text:
+    # These two name the operation themselves.
+    if subject and not isinstance(exc, InvalidNameError | UnsupportedMethodError):
         text = f"{subject}: {text}"
     click.echo(_redact(f"Error: {_one_line(text)}", secrets), err=True)
     if settings is not None and settings.verbose:
@@ -1107,7 +1109,13 @@ async def _wait_all(
             result.interrupted = True
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            ended = await asyncio.gather(*tasks, return_exceptions=True)
+            # Waits that ended just before Ctrl-C count, even if not yet collected above.
+            recorded = {o.name for o in result.outcomes}
+            for late in ended:
+                if isinstance(late, WaitOutcome) and late.name not in recorded:
+                    result.outcomes.append(late)
+                    emit(late)
             finished = {o.name for o in result.outcomes}
             result.pending = [n for n in names if n not in finished]
             for name in result.pending:
