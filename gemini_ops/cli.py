@@ -233,6 +233,10 @@ def _report(exc: BaseException, settings: _Settings | None, subject: str | None 
 class _Group(click.Group):
     """A group that turns every error of its commands into one line and an exit code."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # In the order they are defined: the everyday ones first, not alphabetical.
+        return list(self.commands)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -615,8 +619,13 @@ def cli(
     """Get, list, wait for, cancel and delete Google long-running operations.
 
     Works with the Gemini API (an API key) and Vertex AI (Google credentials). Names are full
-    operation names, e.g. models/veo-3.0-generate-001/operations/abc123, batches/xyz,
-    tunedModels/my-model/operations/op1, projects/P/locations/L/operations/123.
+    operation names:
+
+    \b
+      models/veo-3.0-generate-001/operations/abc123
+      tunedModels/my-model/operations/op1
+      batches/xyz
+      projects/P/locations/L/operations/123
 
     Try `gemini-ops demo`: it runs everything against a local emulator, no account needed.
     """
@@ -641,7 +650,7 @@ def cli(
 # get, list, cancel, delete
 
 
-@cli.command("get")
+@cli.command("get", short_help="Show operations.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @_json_option
 @click.pass_context
@@ -667,7 +676,7 @@ def get_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> No
     _exit(ctx, codes)
 
 
-@cli.command("list")
+@cli.command("list", short_help="List the operations under a parent.")
 @click.argument("parent", required=False)
 @click.option("--filter", "filter_", metavar="F", help="Server-side filter, e.g. done=true.")
 @click.option("--page-size", type=click.IntRange(min=1), metavar="N", help="Operations per page.")
@@ -718,7 +727,7 @@ def list_command(
         )
 
 
-@cli.command("cancel")
+@cli.command("cancel", short_help="Ask to cancel operations.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @_json_option
 @click.pass_context
@@ -743,7 +752,7 @@ def cancel_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) ->
     _exit(ctx, codes)
 
 
-@cli.command("delete")
+@cli.command("delete", short_help="Delete operation records.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @_json_option
 @click.pass_context
@@ -1146,7 +1155,7 @@ async def _cancel_pending(
     return [n for n in done if n is not None]
 
 
-@cli.command("wait")
+@cli.command("wait", short_help="Wait for operations, with live progress.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @click.option("--timeout", type=_SECONDS, metavar="S", help="Give up after S seconds (exit 3).")
 @click.option(
@@ -1267,7 +1276,7 @@ def _free_port(host: str) -> int:
         return port
 
 
-@cli.command("emulator")
+@cli.command("emulator", short_help="Run the local emulator until Ctrl-C.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
     "--port",
@@ -1334,7 +1343,7 @@ def emulator_command(
         raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
-@cli.command("demo")
+@cli.command("demo", short_help="Run the demo on the built-in emulator.")
 @_json_option
 @click.pass_context
 def demo_command(ctx: click.Context, as_json: bool) -> None:
