@@ -234,8 +234,9 @@ class _Group(click.Group):
     """A group that turns every error of its commands into one line and an exit code."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        # In the order they are defined: the everyday ones first, not alphabetical.
-        return list(self.commands)
+        # The everyday commands first, not alphabetical.
+        order = ("get", "list", "wait", "cancel", "delete", "emulator", "demo")
+        return sorted(self.commands, key=lambda c: order.index(c) if c in order else len(order))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
