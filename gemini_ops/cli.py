@@ -93,6 +93,19 @@ Examples:
   gemini-ops --base-url http://127.0.0.1:8765 --api-key emulator-api-key list batches --json
 """
 
+_HELP = """Get, list, wait for, cancel and delete Google long-running operations.
+
+Works with the Gemini API (an API key) and Vertex AI (Google credentials). Names are full
+operation names:
+
+\b
+  models/veo-3.0-generate-001/operations/abc123
+  tunedModels/my-model/operations/op1
+  batches/xyz
+  projects/P/locations/L/operations/123
+
+Try `gemini-ops demo`: it runs everything against a local emulator, no account needed.
+"""
 _JSON_HELP = "Print one JSON document per operation (its wire form), one per line."
 # Keeps the text a terminal shows short: the two ends of a name are what tell names apart.
 _LABEL_WIDTH = 52
@@ -557,7 +570,12 @@ def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
 _SECONDS = click.FloatRange(min=0, min_open=True)
 
 
-@click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    help=_HELP,
+    epilog=_EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--api-key",
     envvar="GEMINI_API_KEY",
@@ -617,19 +635,7 @@ def cli(
     max_retries: int,
     verbose: bool,
 ) -> None:
-    """Get, list, wait for, cancel and delete Google long-running operations.
-
-    Works with the Gemini API (an API key) and Vertex AI (Google credentials). Names are full
-    operation names:
-
-    \b
-      models/veo-3.0-generate-001/operations/abc123
-      tunedModels/my-model/operations/op1
-      batches/xyz
-      projects/P/locations/L/operations/123
-
-    Try `gemini-ops demo`: it runs everything against a local emulator, no account needed.
-    """
+    """Read the global options; the commands get them as the context's object."""
     settings = _Settings(
         api_key=api_key or None,
         access_token=access_token or None,
