@@ -233,8 +233,10 @@ def _report(exc: BaseException, settings: _Settings | None, subject: str | None 
     """Print an error as one line on stderr (details with -v); return its exit code."""
     secrets = settings.secrets if settings is not None else ()
     text = _describe(exc)
-    # These two name the operation themselves.
-    if subject and not isinstance(exc, InvalidNameError | UnsupportedMethodError):
+    # These name the operation themselves.
+    if subject and not isinstance(
+        exc, InvalidNameError | UnsupportedMethodError | WaitTimeoutError
+    ):
         text = f"{subject}: {text}"
     click.echo(_redact(f"Error: {_one_line(text)}", secrets), err=True)
     if settings is not None and settings.verbose:
@@ -1055,7 +1057,7 @@ def _outcome_code(op: Operation) -> int:
 async def _wait_one(
     ops: AsyncOperations, name: str, options: _PollOptions, view: WaitView
 ) -> WaitOutcome:
-    started = time.monotonic()
+    started = view.started  # elapsed times count from the start of the command's wait
     polls = 0
 
     def on_progress(op: Operation) -> None:

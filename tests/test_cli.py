@@ -392,7 +392,7 @@ def test_wait_timeout_exits_3_with_the_last_operation(emu: Emulator) -> None:
     assert result.exit_code == 3
     (op,) = json_lines(result.stdout)
     assert op.running
-    assert "was not done after" in result.stderr
+    assert result.stderr.startswith("Error: batches/b1 was not done after 0.6 s")
 
 
 def test_wait_unknown_exits_4(emu: Emulator) -> None:
