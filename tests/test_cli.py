@@ -511,6 +511,14 @@ def test_verbose_shows_details_but_never_the_key(emu: Emulator) -> None:
     assert "exception: gemini_ops" in results[3].stderr
 
 
+def test_a_key_echoed_by_the_server_is_scrubbed(emu: Emulator) -> None:
+    emu.inject_fault(path="/batches/b1$", status=400, message=f"API key {SECRET_KEY} is bad")
+    result = run(emu, "-v", "get", "batches/b1")
+    assert result.exit_code == 4
+    assert "API key *** is bad" in result.stderr
+    assert_clean(result)
+
+
 def test_invalid_response_exits_4(emu: Emulator) -> None:
     emu.create_operation("batches/b1", duration=0)
     emu.inject_fault(path="/batches/b1$", status=200, body="garbage")
