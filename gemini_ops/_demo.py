@@ -1,4 +1,4 @@
-"""``gemini-ops demo``: the library at work against its built-in emulator, in about 15 seconds.
+"""``gemini-ops demo``: the library at work against its built-in emulator, in about 10 seconds.
 
 The emulator runs in this process on a free loopback port; the operations are started through its
 control plane, and everything else goes through the public ``Operations`` and ``AsyncOperations``

@@ -1356,7 +1356,7 @@ def emulator_command(
 @_json_option
 @click.pass_context
 def demo_command(ctx: click.Context, as_json: bool) -> None:
-    """Run the library against its built-in emulator: no account, no network, about 15 s.
+    """Run the library against its built-in emulator: no account, no network, about 10 s.
 
     Starts the emulator on a free loopback port, starts a mix of operations (a Veo video, a
     tuning job, batches, one that fails, one to cancel, one on Vertex AI), then lists them,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: gemini-ops against its built-in emulator (no account, no network), in about 15 s.
+# The demo: gemini-ops against its built-in emulator (no account, no network), in about 10 s.
 # Needs only Python 3.11+ and pip: it creates .venv and installs the project on first use
 # (the same install as scripts/check.sh, so the two never undo each other's).
 set -euo pipefail
