@@ -9,6 +9,7 @@ async client, which only send requests and sleep.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -26,6 +27,8 @@ from gemini_ops._errors import (
 
 if TYPE_CHECKING:
     from gemini_ops._operation import Operation
+
+logger = logging.getLogger("gemini_ops")
 
 #: The longest a Vertex ``:wait`` request asks the server to hold on, in seconds.
 LONG_POLL_MAX = 30.0
@@ -208,10 +211,17 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
                         last,
                     ) from outcome
                 delay = max(delay, float(hint))
+            logger.debug("wait %s: %s; next poll in %.3g s", name, type(outcome).__name__, delay)
             yield Sleep(deadline.clip(delay))
             continue
         operation: Operation = outcome  # type: ignore[assignment]
         last = operation
+        logger.debug(
+            "wait %s: %s, progress %s",
+            name,
+            "done" if operation.done else "running",
+            operation.progress,
+        )
         if plan.on_progress is not None:
             plan.on_progress(operation)
         if operation.done:
