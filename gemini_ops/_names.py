@@ -32,8 +32,24 @@ _RESERVED_COLLECTIONS = frozenset(
 _MAX_NAME_LENGTH = 2048
 
 
-class Family(enum.Enum):
-    """A resource family: one shape of operation name (or list parent) and its backend."""
+class _Shaped:
+    """The two parts of a family's value: its backend and the template of its names."""
+
+    value: tuple[Backend, str]
+
+    @property
+    def backend(self) -> Backend:
+        """The API that serves this family: ``"gemini"`` or ``"vertex_ai"``."""
+        return self.value[0]
+
+    @property
+    def template(self) -> str:
+        """The shape of the names of this family, e.g. ``batches/{batch}``."""
+        return self.value[1]
+
+
+class Family(_Shaped, enum.Enum):
+    """A resource family: one shape of operation name and its backend."""
 
     TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}/operations/{operation}")
     MODEL = ("gemini", "models/{model}/operations/{operation}")
@@ -64,20 +80,8 @@ class Family(enum.Enum):
         "projects/{project}/locations/{location}/{collection}/{resource}/operations/{operation}",
     )
 
-    @property
-    def backend(self) -> Backend:
-        """The API that serves this family: ``"gemini"`` or ``"vertex_ai"``."""
-        backend: Backend = self.value[0]
-        return backend
 
-    @property
-    def template(self) -> str:
-        """The shape of the names of this family, e.g. ``batches/{batch}``."""
-        template: str = self.value[1]
-        return template
-
-
-class ParentFamily(enum.Enum):
+class ParentFamily(_Shaped, enum.Enum):
     """A collection that can be listed: the parent of a family's operations."""
 
     TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}")
@@ -93,18 +97,6 @@ class ParentFamily(enum.Enum):
         "vertex_ai",
         "projects/{project}/locations/{location}/{collection}/{resource}",
     )
-
-    @property
-    def backend(self) -> Backend:
-        """The API that serves this collection: ``"gemini"`` or ``"vertex_ai"``."""
-        backend: Backend = self.value[0]
-        return backend
-
-    @property
-    def template(self) -> str:
-        """The shape of this parent, e.g. ``tunedModels/{tunedModel}``."""
-        template: str = self.value[1]
-        return template
 
 
 def _freeze(params: Mapping[str, str]) -> Mapping[str, str]:

@@ -549,6 +549,25 @@ def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return {"User-Agent": f"gemini-ops/{__version__}", **(headers or {})}
 
 
+def _client_options(
+    base_url: str,
+    auth: httpx.Auth | None,
+    timeout: float | None,
+    max_retries: int,
+    headers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The options both builders give their client (checked: see `_check_options`)."""
+    _check_options(timeout, max_retries)
+    return {
+        "retry_policy": RetryPolicy(max_retries=max_retries),
+        "base_url": base_url,
+        "auth": auth,
+        "timeout": httpx.Timeout(timeout),
+        "headers": _default_headers(headers),
+        "follow_redirects": False,
+    }
+
+
 def build_client(
     *,
     base_url: str,
@@ -578,17 +597,9 @@ def build_client(
         TypeError: `http_client` is not an `httpx.Client`.
 
     """
-    _check_options(timeout, max_retries)
     if http_client is not None and not isinstance(http_client, httpx.Client):
         raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
-    options: dict[str, Any] = {
-        "retry_policy": RetryPolicy(max_retries=max_retries),
-        "base_url": base_url,
-        "auth": auth,
-        "timeout": httpx.Timeout(timeout),
-        "headers": _default_headers(headers),
-        "follow_redirects": False,
-    }
+    options = _client_options(base_url, auth, timeout, max_retries, headers)
     if http_client is None:
         return _Client(**options, limits=_LIMITS, http1=True, http2=False)
     return _Client(**options, transport=_ClientTransport(http_client), trust_env=False)
@@ -608,19 +619,11 @@ def build_async_client(
     The async twin of `build_client`, with the same options, defaults and errors;
     `http_client` must be an `httpx.AsyncClient`.
     """
-    _check_options(timeout, max_retries)
     if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
         raise TypeError(
             f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
         )
-    options: dict[str, Any] = {
-        "retry_policy": RetryPolicy(max_retries=max_retries),
-        "base_url": base_url,
-        "auth": auth,
-        "timeout": httpx.Timeout(timeout),
-        "headers": _default_headers(headers),
-        "follow_redirects": False,
-    }
+    options = _client_options(base_url, auth, timeout, max_retries, headers)
     if http_client is None:
         return _AsyncClient(**options, limits=_LIMITS, http1=True, http2=False)
     return _AsyncClient(**options, transport=_AsyncClientTransport(http_client), trust_env=False)
