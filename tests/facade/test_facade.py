@@ -532,3 +532,20 @@ async def test_instant_sleeps_skip_poll_intervals_and_retry_waits(
         done = await gemini("wait", "batches/b1", poll_interval=30.0, timeout=20)
     assert done.succeeded
     assert time.monotonic() - started < 5.0  # neither the 30 s interval nor the 10 s hint
+
+
+async def test_one_client_shared_by_many_threads_or_tasks(gemini: Api, emu: Emulator) -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"batches/shared{i}" for i in range(40)]
+    for name in names:
+        emu.create_operation(name, duration=None)
+    if gemini.is_async:
+        ops = gemini.ops
+        got = await asyncio.gather(*(ops.get(name) for name in names))  # type: ignore[misc]
+    else:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            got = list(pool.map(gemini.ops.get, names))  # type: ignore[arg-type]
+    assert [op.name for op in got] == names
+    assert len(emu.requests()) == len(names)
