@@ -84,6 +84,10 @@ def _one(
 
 
 def run(server: Server, *, count: int, spread: float, poll_interval: float) -> list[Row]:
+    """The three cases with ``count`` operations, then Gemini polling with ``count // 10``.
+
+    The small case stays under the connection pool's 100 connections, the large one does not.
+    """
     rows: list[Row] = []
     cases = [
         ("Gemini batches, polling", "gemini", "batches/wait-{i}"),
@@ -105,4 +109,14 @@ def run(server: Server, *, count: int, spread: float, poll_interval: float) -> l
             poll_interval=poll_interval,
             seed=seed,
         )
+    small = count // 10
+    rows += _one(
+        server,
+        label="Gemini batches, polling",
+        backend="gemini",
+        names=[f"batches/wait-small-{i}" for i in range(small)],
+        spread=spread,
+        poll_interval=poll_interval,
+        seed=len(cases),
+    )
     return rows

@@ -2,7 +2,7 @@
 
     python -m benchmarks.profile get        # Operations.get, 2,000 calls
     python -m benchmarks.profile list_all   # Operations.list_all over 20,000 operations
-    python -m benchmarks.profile wait_many  # AsyncOperations.wait_many, 500 operations
+    python -m benchmarks.profile wait_many  # AsyncOperations.wait_many, 1,000 operations over 10 s
 
 Uses pyinstrument when installed (the ``bench`` group), else cProfile; prints where the client's
 time goes. The raw httpx floor of the same work is profiled too, for comparison.
@@ -33,7 +33,7 @@ def _profile(label: str, work: Callable[[], object], *, use_cprofile: bool) -> N
         except ImportError:
             use_cprofile = True
         else:
-            profiler = Profiler(interval=0.0002)
+            profiler = Profiler(interval=0.001)
             profiler.start()
             work()
             profiler.stop()
@@ -97,12 +97,12 @@ def main(argv: list[str] | None = None) -> int:
             floor()
         else:
             rng = random.Random(0)
-            names = [f"batches/w{i}" for i in range(500)]
-            server.seed(names=names, durations=[rng.uniform(0, 5) for _ in names])
+            names = [f"batches/w{i}" for i in range(1000)]
+            server.seed(names=names, durations=[rng.uniform(0, 10) for _ in names])
 
             async def waits() -> None:
                 async with AsyncOperations(api_key=API_KEY, base_url=server.url) as aops:
-                    async for _ in aops.wait_many(names, poll_interval=1.0, timeout=60):
+                    async for _ in aops.wait_many(names, poll_interval=1.0, timeout=600):
                         pass
 
             def facade() -> None:
