@@ -64,7 +64,9 @@ def run(pythons: dict[str, str], *, runs: int) -> list[Row]:
             times = [import_seconds(python, module) for _ in range(runs)]
             measured = [t for t in times if t is not None]
             if not measured:
-                rows.append(Row("import time", f"{module} ({label})", None, note="not installed"))
+                rows.append(
+                    Row("import time", f"import {module} ({label})", None, note="not installed")
+                )
                 continue
             median = statistics.median(measured)
             note = f"min-max {min(measured) * 1e3:.0f}-{max(measured) * 1e3:.0f} ms, {runs} runs"
