@@ -13,6 +13,7 @@ import math
 import os
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,8 @@ from gemini_ops import (
 from gemini_ops._errors import error_from_response, parse_json_object, retry_delay_from_response
 
 EXAMPLES = int(os.environ.get("GEMINI_OPS_FUZZ_EXAMPLES", "1000"))
+# A hang fails the run; a longer campaign gets proportionally longer.
+pytestmark = pytest.mark.timeout(max(60, EXAMPLES // 100))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

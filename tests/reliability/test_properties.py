@@ -31,6 +31,8 @@ from gemini_ops import (
 )
 from gemini_ops._errors import error_from_response
 
+pytestmark = pytest.mark.timeout(60)
+
 MOCK = "http://mock.test"
 # Which families serve which methods, as Google's API does (the reference, section 4 and 5).
 SERVES: dict[Family, set[str]] = {

@@ -124,6 +124,7 @@ async def _run(api: Api, texts: Texts, label: str, method: str, *args: Any, **kw
         texts.add_exception(label, exc)
 
 
+@pytest.mark.timeout(60)
 async def test_no_secret_anywhere(
     emu: Emulator, mode: str, debug_everywhere: pytest.LogCaptureFixture
 ) -> None:
