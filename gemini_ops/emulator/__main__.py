@@ -10,6 +10,24 @@ import sys
 from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN, create_app
 
 
+def _listen(family: socket.AddressFamily, host: str, port: int) -> socket.socket:
+    """A listening TCP socket whose protocol is IPPROTO_TCP.
+
+    asyncio turns on TCP_NODELAY only for sockets that say they are TCP; one made by
+    `socket.create_server` says protocol 0, and every answer would then wait ~40 ms for the
+    client's delayed ACK.
+    """
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(socket.SOMAXCONN)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, print the endpoints and credentials, and serve until interrupted."""
     parser = argparse.ArgumentParser(
@@ -47,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     seeded = seed_demo(app.state) if args.seed_demo else []
     # Bind before printing, so that `--port 0` prints the port actually chosen.
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.create_server((args.host, args.port), family=family)
+    sock = _listen(family, args.host, args.port)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     base = f"http://{host}:{port}"
