@@ -36,6 +36,7 @@ import httpx
 
 from gemini_ops._errors import (
     GeminiOpsError,
+    InvalidResponseError,
     TransportError,
     WaitTimeoutError,
     error_from_response,
@@ -388,6 +389,23 @@ def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> Gemi
     )
 
 
+class _CheckedResponse(httpx.Response):
+    """A successful answer whose ``json()`` raises InvalidResponseError on a bad body.
+
+    The generated endpoints decode answers with ``response.json()``; a garbage or truncated
+    body would otherwise escape from them as a bare ``json.JSONDecodeError``.
+    """
+
+    def json(self, **kwargs: Any) -> Any:
+        """Decode the body as JSON; InvalidResponseError when it is not JSON."""
+        try:
+            return super().json(**kwargs)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidResponseError.from_response(
+                self, f"the body is not valid JSON ({error})"
+            ) from error
+
+
 class _Client(httpx.Client):
     """An httpx.Client whose requests retry, and whose failures raise gemini-ops errors."""
 
@@ -422,6 +440,7 @@ class _Client(httpx.Client):
             finally:
                 response.close()
             raise error_from_response(response)
+        response.__class__ = _CheckedResponse
         return response
 
 
@@ -458,6 +477,7 @@ class _AsyncClient(httpx.AsyncClient):
             finally:
                 await response.aclose()
             raise error_from_response(response)
+        response.__class__ = _CheckedResponse
         return response
 
 

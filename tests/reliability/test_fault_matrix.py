@@ -290,17 +290,8 @@ def _cases() -> list[Any]:
     for method in METHODS:
         for fault in FAULTS:
             for persistent in (False, True):
-                marks: list[Any] = []
-                if method.name == "raw_client" and fault in BAD_BODIES:
-                    marks.append(
-                        pytest.mark.xfail(
-                            strict=True,
-                            reason="a raw generated call parses a 2xx body with response.json() "
-                            "and raises json.JSONDecodeError, not InvalidResponseError",
-                        )
-                    )
                 case_id = f"{method.name}-{fault}-{'persistent' if persistent else 'blip'}"
-                cases.append(pytest.param(method, fault, persistent, id=case_id, marks=marks))
+                cases.append(pytest.param(method, fault, persistent, id=case_id))
     return cases
 
 
