@@ -10,12 +10,15 @@ from typing import Any
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
-from gemini_ops._errors import GeminiOpsError
+from gemini_ops._errors import GeminiOpsError, WaitTimeoutError
 from gemini_ops._operation import Operation, OperationsPage
 from gemini_ops._pagination import PageTokens
 from gemini_ops._polling import Poll, PollPolicy, WaitPlan, wait_flow
-from gemini_ops._transport import build_async_client, deadline_scope
+from gemini_ops._transport import POOL_SIZE, build_async_client, deadline_scope
 from gemini_ops_api import AuthenticatedClient
+
+#: The most requests ``wait_many`` keeps in flight at once: the default connection pool's size.
+MAX_POLLS_IN_FLIGHT = POOL_SIZE
 
 
 async def _sleep(seconds: float) -> None:
@@ -225,12 +228,15 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         """Wait for several operations; yield each one as it finishes (in finishing order).
 
         Same options and errors as ``wait``; ``timeout`` covers them all. Each operation is
-        waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI); the
-        first error raised ends the iteration and cancels the other waits.
+        waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI), with
+        at most ``MAX_POLLS_IN_FLIGHT`` requests in flight at once (the connection pool's
+        size: beyond it, queued requests cost CPU for nothing); the first error raised ends the
+        iteration and cancels the other waits.
         """
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
-        tasks = [asyncio.ensure_future(self._wait(plan, auth)) for plan in plans]
+        limiter = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
+        tasks = [asyncio.ensure_future(self._wait(plan, auth, limiter)) for plan in plans]
         try:
             for finished in asyncio.as_completed(tasks):
                 yield await finished
@@ -239,7 +245,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
+    async def _wait(
+        self, plan: WaitPlan, auth: str | None, limiter: asyncio.Semaphore | None = None
+    ) -> Operation:
         flow = wait_flow(plan)
         outcome: object = None
         while True:
@@ -249,17 +257,30 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 result: Operation = done.value
                 return result
             if isinstance(action, Poll):
-                outcome = await self._poll_once(plan, action.server_wait, auth)
+                outcome = await self._poll_once(plan, action.server_wait, auth, limiter)
             else:
                 await _sleep(action.seconds)
                 outcome = None
 
     async def _poll_once(
-        self, plan: WaitPlan, server_wait: float | None, auth: str | None
+        self,
+        plan: WaitPlan,
+        server_wait: float | None,
+        auth: str | None,
+        limiter: asyncio.Semaphore | None = None,
     ) -> Operation | GeminiOpsError:
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                return self._parse_operation(await self._send(target))
+                if limiter is None:
+                    return self._parse_operation(await self._send(target))
+                async with asyncio.timeout(plan.deadline.remaining()):
+                    await limiter.acquire()
+                try:
+                    return self._parse_operation(await self._send(target))
+                finally:
+                    limiter.release()
         except GeminiOpsError as exc:
             return exc
+        except TimeoutError:
+            return WaitTimeoutError(f"{plan.name}: no connection was free before the deadline")

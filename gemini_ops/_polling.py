@@ -226,9 +226,9 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
             plan.on_progress(operation)
         if operation.done:
             return operation
-        if plan.long_poll:
-            # The server already held the request; only make up the rest of the interval.
-            delay = max(0.0, delay - (deadline.clock() - started))
+        # Intervals run from the start of one poll to the start of the next: the time the
+        # request took (all of it for a long poll the server held) counts toward the delay.
+        delay = max(0.0, delay - (deadline.clock() - started))
         if deadline.expired():
             raise _timeout(name, last, timeout)
         if delay > 0:

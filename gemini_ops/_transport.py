@@ -74,7 +74,11 @@ RETRYABLE_EXCEPTIONS: tuple[type[httpx.TransportError], ...] = (
 )
 """httpx exceptions worth repeating a request for: every operations method is safe to repeat."""
 
-_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+#: Connections per client; idle ones are kept too, so that many concurrent polls reuse them.
+POOL_SIZE = 100
+_LIMITS = httpx.Limits(
+    max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE, keepalive_expiry=30.0
+)
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "gemini_ops_deadline", default=None

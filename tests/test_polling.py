@@ -143,6 +143,12 @@ def test_deadline_arithmetic() -> None:
         Deadline.after(0, clock)
 
 
+def test_interval_runs_from_poll_start_to_poll_start() -> None:
+    clock = FakeClock()
+    actions, _ = drive(wait_flow(plan(clock)), clock, [running(), finished()], poll_cost=0.25)
+    assert [a.seconds for a in actions if isinstance(a, Sleep)] == [0.75]
+
+
 def test_first_poll_is_immediate_then_every_interval() -> None:
     clock = FakeClock()
     seen: list[Operation] = []
@@ -172,7 +178,10 @@ def test_slow_polls_count_against_the_deadline() -> None:
     clock = FakeClock()
     with pytest.raises(WaitTimeoutError):
         drive(wait_flow(plan(clock, timeout=2.0)), clock, [running()] * 5, poll_cost=1.5)
-    assert clock.now == pytest.approx(1002.0)
+    # A poll slower than the interval is followed at once by the next one, never by a sleep;
+    # the second poll here overruns only because this fake request ignores the deadline that
+    # the transport enforces on real ones.
+    assert clock.now == pytest.approx(1003.0)
 
 
 def test_transient_errors_are_polled_through() -> None:
