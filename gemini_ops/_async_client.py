@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -17,8 +17,19 @@ from gemini_ops._polling import Poll, PollPolicy, WaitPlan, wait_flow
 from gemini_ops._transport import POOL_SIZE, build_async_client, deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
-#: The most requests ``wait_many`` keeps in flight at once: the default connection pool's size.
-MAX_POLLS_IN_FLIGHT = POOL_SIZE
+#: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests
+#: cost more CPU in httpcore's pool than they save (measured in benchmarks/bench_wait.py).
+MAX_POLLS_IN_FLIGHT = 16
+#: The most Vertex ``:wait`` long polls in flight at once: the connection pool's size, since
+#: each one holds a connection while the server waits.
+MAX_LONG_POLLS_IN_FLIGHT = POOL_SIZE
+
+
+class _Limits(NamedTuple):
+    """Semaphores bounding the requests ``wait_many`` has in flight."""
+
+    polls: asyncio.Semaphore
+    long_polls: asyncio.Semaphore
 
 
 async def _sleep(seconds: float) -> None:
@@ -229,14 +240,15 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
 
         Same options and errors as ``wait``; ``timeout`` covers them all. Each operation is
         waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI), with
-        at most ``MAX_POLLS_IN_FLIGHT`` requests in flight at once (the connection pool's
-        size: beyond it, queued requests cost CPU for nothing); the first error raised ends the
-        iteration and cancels the other waits.
+        at most ``MAX_POLLS_IN_FLIGHT`` polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
+        flight at once; the first error raised ends the iteration and cancels the other waits.
         """
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
-        limiter = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
-        tasks = [asyncio.ensure_future(self._wait(plan, auth, limiter)) for plan in plans]
+        limits = _Limits(
+            asyncio.Semaphore(MAX_POLLS_IN_FLIGHT), asyncio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
+        )
+        tasks = [asyncio.ensure_future(self._wait(plan, auth, limits)) for plan in plans]
         try:
             for finished in asyncio.as_completed(tasks):
                 yield await finished
@@ -246,7 +258,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait(
-        self, plan: WaitPlan, auth: str | None, limiter: asyncio.Semaphore | None = None
+        self, plan: WaitPlan, auth: str | None, limits: _Limits | None = None
     ) -> Operation:
         flow = wait_flow(plan)
         outcome: object = None
@@ -257,7 +269,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 result: Operation = done.value
                 return result
             if isinstance(action, Poll):
-                outcome = await self._poll_once(plan, action.server_wait, auth, limiter)
+                outcome = await self._poll_once(plan, action.server_wait, auth, limits)
             else:
                 await _sleep(action.seconds)
                 outcome = None
@@ -267,13 +279,14 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         plan: WaitPlan,
         server_wait: float | None,
         auth: str | None,
-        limiter: asyncio.Semaphore | None = None,
+        limits: _Limits | None = None,
     ) -> Operation | GeminiOpsError:
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                if limiter is None:
+                if limits is None:
                     return self._parse_operation(await self._send(target))
+                limiter = limits.polls if server_wait is None else limits.long_polls
                 async with asyncio.timeout(plan.deadline.remaining()):
                     await limiter.acquire()
                 try:
