@@ -249,3 +249,16 @@ def test_from_dict_never_crashes(data: object) -> None:
     for accessor in (op.typed_metadata, op.typed_response):
         with contextlib.suppress(InvalidResponseError):
             accessor()
+
+
+def test_operations_are_immutable_and_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    op = Operation.from_dict(payload("gemini-batch-running.json"))
+    with pytest.raises(AttributeError, match="immutable"):
+        op.done = True  # type: ignore[misc]
+    for clone in (copy.copy(op), copy.deepcopy(op), pickle.loads(pickle.dumps(op))):
+        assert clone == op
+        assert clone.progress == op.progress
+    assert "batches/123456789" in repr(op)
