@@ -14,7 +14,7 @@ from gemini_ops._errors import GeminiOpsError, WaitTimeoutError
 from gemini_ops._operation import Operation, OperationsPage
 from gemini_ops._pagination import PageTokens
 from gemini_ops._polling import Poll, PollPolicy, WaitPlan, wait_flow
-from gemini_ops._transport import POOL_SIZE, build_async_client, deadline_scope
+from gemini_ops._transport import POOL_SIZE, build_async_client, deadline_scope, detach
 from gemini_ops_api import AuthenticatedClient
 
 #: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests
@@ -139,7 +139,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         ``filter`` is e.g. ``done=true``.
         """
         target = self._list_target(parent, auth, page_size, page_token, filter)
-        return self._parse_page(await self._send(target))
+        # A page can be large: decode it from a detached copy, so that each page's original
+        # answer is freed by the next collection rather than piling up (see detach()).
+        return self._parse_page(detach(await self._send(target)))
 
     async def list_all(
         self,

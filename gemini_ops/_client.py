@@ -14,7 +14,7 @@ from gemini_ops._errors import GeminiOpsError
 from gemini_ops._operation import Operation, OperationsPage
 from gemini_ops._pagination import PageTokens
 from gemini_ops._polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
-from gemini_ops._transport import build_client, deadline_scope
+from gemini_ops._transport import build_client, deadline_scope, detach
 from gemini_ops_api import AuthenticatedClient
 
 
@@ -125,7 +125,9 @@ class Operations(BaseOperations[httpx.Client]):
         ``filter`` is e.g. ``done=true``.
         """
         target = self._list_target(parent, auth, page_size, page_token, filter)
-        return self._parse_page(self._send(target))
+        # A page can be large: decode it from a detached copy, so that each page's original
+        # answer is freed by the next collection rather than piling up (see detach()).
+        return self._parse_page(detach(self._send(target)))
 
     def list_all(
         self,

@@ -518,6 +518,17 @@ def _fresh_response(
     )
 
 
+def detach(response: httpx.Response) -> httpx.Response:
+    """A copy of an answer already read, free of the reference cycle httpx builds around it.
+
+    The original then goes at the next garbage collection instead of being promoted to an
+    older generation while its (possibly large) body is decoded.
+    """
+    copy = _fresh_response(response, response.request, None)
+    copy.read()
+    return copy
+
+
 class _ClientTransport(httpx.BaseTransport):
     """Send through a caller's `httpx.Client`; never closes or changes it."""
 
