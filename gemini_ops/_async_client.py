@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._errors import GeminiOpsError, WaitTimeoutError
 from gemini_ops._operation import Operation, OperationsPage
 from gemini_ops._pagination import PageTokens
@@ -63,8 +64,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         credentials: Any = None,
         base_url: str | None = None,
         api_version: str | None = None,
-        timeout: float | None = 60.0,
-        max_retries: int = 3,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(

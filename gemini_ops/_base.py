@@ -28,8 +28,6 @@ ProgressCallback = Callable[[Operation], object]
 
 ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 
-_CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
-
 
 def name_of(operation: OperationRef) -> str:
     """The name of an operation given by name or as an Operation."""
@@ -217,7 +215,12 @@ class BaseOperations(Generic[ClientT]):
         }
 
     def _make_auth(self, backend: Backend) -> httpx.Auth:
-        from gemini_ops._auth import ApiKeyAuth, GoogleCredentialsAuth, default_credentials
+        from gemini_ops._auth import (
+            CLOUD_PLATFORM_SCOPE,
+            ApiKeyAuth,
+            GoogleCredentialsAuth,
+            default_credentials,
+        )
 
         s = self._settings
         if backend == "gemini":
@@ -230,7 +233,7 @@ class BaseOperations(Generic[ClientT]):
             )
         credentials = s.credentials
         if credentials is None:
-            credentials, _project = default_credentials([_CLOUD_PLATFORM])
+            credentials, _project = default_credentials([CLOUD_PLATFORM_SCOPE])
         return GoogleCredentialsAuth(credentials)
 
     def _client_for(self, backend: Backend, build: Callable[..., ClientT]) -> ClientT:

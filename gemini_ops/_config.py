@@ -27,7 +27,6 @@ KNOWN_VERSIONS: Mapping[Backend, tuple[str, ...]] = {
 }
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
-BACKENDS: tuple[Backend, ...] = ("gemini", "vertex_ai")
 
 
 def vertex_host(location: str) -> str:

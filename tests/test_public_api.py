@@ -65,3 +65,20 @@ def test_typing_examples_pass_mypy_strict() -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sync_and_async_clients_have_the_same_methods_and_defaults() -> None:
+    import inspect
+
+    renamed = {"close": "aclose", "__enter__": "__aenter__", "__exit__": "__aexit__"}
+    sync_methods = [
+        name for name in vars(gemini_ops.Operations) if not name.startswith("_") or name in renamed
+    ]
+    assert sync_methods
+    for name in sync_methods:
+        mirror = getattr(gemini_ops.AsyncOperations, renamed.get(name, name))
+        sync_params = inspect.signature(getattr(gemini_ops.Operations, name)).parameters
+        async_params = inspect.signature(mirror).parameters
+        assert [(p.name, p.kind, p.default) for p in sync_params.values()] == [
+            (p.name, p.kind, p.default) for p in async_params.values()
+        ], name
