@@ -9,6 +9,7 @@ family once it is put into a URL: no empty segments, no ``.`` or ``..``, no ``?`
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -193,8 +194,15 @@ def parse_name(name: str) -> ParsedName:
     ``parse_name("models/veo-3.0/operations/abc")`` gives the ``Family.MODEL`` family with
     ``{"model": "veo-3.0", "operation": "abc"}``. Raises InvalidNameError (a ValueError) for
     anything that is not the name of an operation of Google's Gemini API or Vertex AI, naming
-    the accepted shapes.
+    the accepted shapes. Results are cached: polling parses the same names again and again.
     """
+    if not isinstance(name, str):
+        _segments(name, ACCEPTED_NAMES)  # raises, naming the type
+    return _parse_name_cached(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_name_cached(name: str) -> ParsedName:
     segments = _segments(name, ACCEPTED_NAMES)
     for family in Family:
         params = _match(family.template, segments)
