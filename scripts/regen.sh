@@ -54,7 +54,8 @@ trap 'rm -rf "$scratch"' EXIT
 
 target="$repo/generated/gemini_ops_api"
 if [ "$mode" = "check" ]; then
-  if diff -ruN "$target" "$scratch/gemini_ops_api"; then
+  # Compare sources only: importing the package leaves __pycache__ beside them.
+  if diff -ruN -x __pycache__ -x "*.pyc" "$target" "$scratch/gemini_ops_api"; then
     echo "regen: generated/gemini_ops_api matches openapi/operations.yaml"
     exit 0
   fi
