@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+from dual import Api, gemini_options, make, vertex_options
 
 from gemini_ops import (
     CredentialsError,
@@ -27,7 +28,7 @@ from gemini_ops import (
 )
 from gemini_ops.testing import Emulator
 
-from .conftest import VERTEX, Api, gemini_options, make, vertex_options
+from .conftest import VERTEX
 
 pytestmark = pytest.mark.anyio
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from dual import Api, gemini_options, make, vertex_options
 
 from gemini_ops import (
     DeadlineExceededError,
@@ -39,7 +40,7 @@ from gemini_ops import (
 )
 from gemini_ops.testing import Emulator
 
-from .conftest import VERTEX_LOCATION, Api, gemini_options, make, vertex_options
+from .conftest import VERTEX_LOCATION
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("fast_backoff")]
 

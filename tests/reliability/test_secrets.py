@@ -14,12 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from dual import Api
 from google.oauth2.credentials import Credentials
 
 from gemini_ops import AsyncOperations, Operations
 from gemini_ops.testing import Emulator
 
-from .conftest import SECRET_KEY, SECRET_TOKEN, VERTEX_LOCATION, Api, fast_backoff  # noqa: F401
+from .conftest import SECRET_KEY, SECRET_TOKEN, VERTEX_LOCATION, fast_backoff  # noqa: F401
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("fast_backoff")]
 

@@ -14,11 +14,10 @@ import time
 from typing import Any
 
 import pytest
+from dual import gemini_options
 
 from gemini_ops import AsyncOperations, Operation
 from gemini_ops.testing import Emulator
-
-from .conftest import gemini_options
 
 pytestmark = pytest.mark.anyio
 
