@@ -8,12 +8,12 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
-from gemini_ops._config import Settings, check_backend, resolve_settings
-from gemini_ops._errors import CredentialsError, parse_json_object
-from gemini_ops._names import Backend, ParentFamily, parse_name, parse_parent
-from gemini_ops._operation import Operation, OperationsPage
-from gemini_ops._polling import Deadline, PollPolicy, WaitPlan
-from gemini_ops._routes import (
+from gemini_ops._core.config import Settings, check_backend, resolve_settings
+from gemini_ops._core.errors import CredentialsError
+from gemini_ops._core.names import Backend, ParentFamily, parse_name, parse_parent
+from gemini_ops._core.operation import Operation, OperationsPage
+from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
+from gemini_ops._core.routes import (
     Method,
     RequestSpec,
     list_request,
@@ -21,6 +21,7 @@ from gemini_ops._routes import (
     operation_request,
     supports,
 )
+from gemini_ops._http.wire import parse_json_object
 
 #: What every method accepts for an operation: its full name, or an Operation.
 OperationRef = str | Operation
@@ -215,7 +216,7 @@ class BaseOperations(Generic[ClientT]):
         }
 
     def _make_auth(self, backend: Backend) -> httpx.Auth:
-        from gemini_ops._auth import (
+        from gemini_ops._http.auth import (
             CLOUD_PLATFORM_SCOPE,
             ApiKeyAuth,
             GoogleCredentialsAuth,

@@ -12,9 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-import gemini_ops._transport as transport
-from gemini_ops._auth import ApiKeyAuth
-from gemini_ops._errors import (
+import gemini_ops._http.transport as transport
+from gemini_ops._core.errors import (
     InvalidArgumentError,
     NotFoundError,
     RateLimitError,
@@ -24,7 +23,8 @@ from gemini_ops._errors import (
     UnauthenticatedError,
     WaitTimeoutError,
 )
-from gemini_ops._transport import (
+from gemini_ops._http.auth import ApiKeyAuth
+from gemini_ops._http.transport import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
     RetryPolicy,

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from gemini_ops._errors import (
+from gemini_ops._core.errors import (
     InvalidResponseError,
     OperationFailedError,
     OperationNotDoneError,

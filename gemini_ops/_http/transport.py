@@ -34,16 +34,13 @@ from typing import Any
 import anyio
 import httpx
 
-from gemini_ops._errors import (
+from gemini_ops._core.errors import (
     GeminiOpsError,
-    InvalidResponseError,
     TransportError,
     WaitTimeoutError,
-    error_from_response,
-    redact_text,
-    redact_url,
-    retry_delay_from_response,
 )
+from gemini_ops._http.redact import redact_text, redact_url
+from gemini_ops._http.wire import error_from_response, invalid_response, retry_delay_from_response
 
 __all__ = [
     "RETRYABLE_EXCEPTIONS",
@@ -405,9 +402,7 @@ class _CheckedResponse(httpx.Response):
         try:
             return super().json(**kwargs)
         except (ValueError, UnicodeDecodeError) as error:
-            raise InvalidResponseError.from_response(
-                self, f"the body is not valid JSON ({error})"
-            ) from error
+            raise invalid_response(self, f"the body is not valid JSON ({error})") from error
 
 
 class _Client(httpx.Client):
