@@ -51,7 +51,7 @@ from gemini_ops._http.wire import (
     retry_delay_from_response,
 )
 
-PAYLOADS = Path(__file__).resolve().parent / "data" / "payloads"
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "payloads"
 URL = "https://host/v1beta/batches/x"
 
 # (canonical status, rpc code, HTTP status from the reference table, class)

@@ -20,7 +20,7 @@ from gemini_ops import (
 )
 from gemini_ops._core.operation import progress_of
 
-PAYLOADS = Path(__file__).resolve().parent / "data" / "payloads"
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "payloads"
 
 
 def payload(name: str) -> dict[str, Any]:
