@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
+import math
 from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any, NamedTuple
 
+import anyio
 import httpx
+from anyio.streams.memory import MemoryObjectSendStream
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError, WaitTimeoutError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, WaitPlan, wait_flow
-from gemini_ops._http.transport import POOL_SIZE, build_async_client, deadline_scope, detach
+from gemini_ops._http.transport import (
+    POOL_SIZE,
+    borrow_async_client,
+    build_async_client,
+    deadline_scope,
+    detach,
+)
 from gemini_ops_api import AuthenticatedClient
 
 #: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests
@@ -29,17 +38,12 @@ MAX_LONG_POLLS_IN_FLIGHT = POOL_SIZE
 class _Limits(NamedTuple):
     """Semaphores bounding the requests ``wait_many`` has in flight."""
 
-    polls: asyncio.Semaphore
-    long_polls: asyncio.Semaphore
-
-
-async def _sleep(seconds: float) -> None:
-    """Sleep between polls; the one place waits sleep, so tests can replace it."""
-    await asyncio.sleep(seconds)
+    polls: anyio.Semaphore
+    long_polls: anyio.Semaphore
 
 
 class AsyncOperations(BaseOperations[httpx.AsyncClient]):
-    """Get, list, cancel, delete and wait for long-running operations (asyncio).
+    """Get, list, cancel, delete and wait for long-running operations (async: asyncio or trio).
 
     Settings come from the arguments, then the environment (``GEMINI_API_KEY`` /
     ``GOOGLE_API_KEY``; ``GOOGLE_GENAI_USE_VERTEXAI``, ``GOOGLE_CLOUD_PROJECT``,
@@ -100,13 +104,15 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     def raw_client(self, auth: str | None = None) -> AuthenticatedClient:
         """The generated low-level client, sending through this client's httpx client.
 
-        Raw calls get the same auth, retries, base URL and typed errors. Use it for what the
-        facade does not cover; see ``gemini_ops_api.api``.
+        Raw calls get the same auth, retries, base URL and typed errors, over this client's
+        connections; the generated client has an httpx client of its own, so closing it (``with
+        ops.raw_client() as raw:``) or ``raw.with_headers(...)`` leaves this client unchanged.
+        Use it for what the facade does not cover; see ``gemini_ops_api.api``.
         """
         backend = self._raw_backend(auth)
         http = self._client_for(backend, build_async_client)
         raw = AuthenticatedClient(base_url=str(http.base_url), token="")
-        raw.set_async_httpx_client(http)
+        raw.set_async_httpx_client(borrow_async_client(http))
         return raw
 
     async def _send(self, target: Target) -> httpx.Response:
@@ -249,16 +255,38 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
         limits = _Limits(
-            asyncio.Semaphore(MAX_POLLS_IN_FLIGHT), asyncio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
+            anyio.Semaphore(MAX_POLLS_IN_FLIGHT), anyio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
         )
-        tasks = [asyncio.ensure_future(self._wait(plan, auth, limits)) for plan in plans]
-        try:
-            for finished in asyncio.as_completed(tasks):
-                yield await finished
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        send, receive = anyio.create_memory_object_stream[Operation | BaseException](math.inf)
+        async with anyio.create_task_group() as tasks:
+            for plan in plans:
+                tasks.start_soon(self._wait_into, send.clone(), plan, auth, limits)
+            send.close()
+            try:
+                with receive:
+                    for _ in plans:
+                        outcome = await receive.receive()
+                        if isinstance(outcome, BaseException):
+                            raise outcome
+                        yield outcome
+            finally:
+                tasks.cancel_scope.cancel()
+
+    async def _wait_into(
+        self,
+        send: MemoryObjectSendStream[Operation | BaseException],
+        plan: WaitPlan,
+        auth: str | None,
+        limits: _Limits,
+    ) -> None:
+        # Each wait of wait_many hands its outcome to the iterator instead of raising, so that
+        # the first error reaches the caller as itself, not inside an ExceptionGroup.
+        with send:
+            try:
+                outcome: Operation | BaseException = await self._wait(plan, auth, limits)
+            except Exception as exc:
+                outcome = exc
+            await send.send(outcome)
 
     async def _wait(
         self, plan: WaitPlan, auth: str | None, limits: _Limits | None = None
@@ -274,7 +302,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             if isinstance(action, Poll):
                 outcome = await self._poll_once(plan, action.server_wait, auth, limits)
             else:
-                await _sleep(action.seconds)
+                await timing.asleep(action.seconds)
                 outcome = None
 
     async def _poll_once(
@@ -290,7 +318,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 if limits is None:
                     return self._parse_operation(await self._send(target))
                 limiter = limits.polls if server_wait is None else limits.long_polls
-                async with asyncio.timeout(plan.deadline.remaining()):
+                with anyio.fail_after(plan.deadline.remaining()):
                     await limiter.acquire()
                 try:
                     return self._parse_operation(await self._send(target))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any
@@ -10,18 +9,14 @@ from typing import Any
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
-from gemini_ops._http.transport import build_client, deadline_scope, detach
+from gemini_ops._http.transport import borrow_client, build_client, deadline_scope, detach
 from gemini_ops_api import AuthenticatedClient
-
-
-def _sleep(seconds: float) -> None:
-    """Sleep between polls; the one place waits sleep, so tests can replace it."""
-    time.sleep(seconds)
 
 
 class Operations(BaseOperations[httpx.Client]):
@@ -86,13 +81,15 @@ class Operations(BaseOperations[httpx.Client]):
     def raw_client(self, auth: str | None = None) -> AuthenticatedClient:
         """The generated low-level client, sending through this client's httpx client.
 
-        Raw calls get the same auth, retries, base URL and typed errors. Use it for what the
-        facade does not cover; see ``gemini_ops_api.api``.
+        Raw calls get the same auth, retries, base URL and typed errors, over this client's
+        connections; the generated client has an httpx client of its own, so closing it (``with
+        ops.raw_client() as raw:``) or ``raw.with_headers(...)`` leaves this client unchanged.
+        Use it for what the facade does not cover; see ``gemini_ops_api.api``.
         """
         backend = self._raw_backend(auth)
         http = self._client_for(backend, build_client)
         raw = AuthenticatedClient(base_url=str(http.base_url), token="")
-        raw.set_httpx_client(http)
+        raw.set_httpx_client(borrow_client(http))
         return raw
 
     def _send(self, target: Target) -> httpx.Response:
@@ -242,7 +239,7 @@ class Operations(BaseOperations[httpx.Client]):
                 yield action
                 outcome = None
             elif isinstance(action, Sleep):
-                _sleep(action.seconds)
+                timing.sleep(action.seconds)
                 outcome = None
             elif action.plan is not None:
                 outcome = self._poll_once(action.plan, None, auth)
@@ -259,7 +256,7 @@ class Operations(BaseOperations[httpx.Client]):
             if isinstance(action, Poll):
                 outcome = self._poll_once(plan, action.server_wait, auth)
             else:
-                _sleep(action.seconds)
+                timing.sleep(action.seconds)
                 outcome = None
 
     def _poll_once(

@@ -52,6 +52,7 @@ from gemini_ops import (
     __version__,
     parse_name,
 )
+from gemini_ops._http.redact import redact
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -156,13 +157,6 @@ class _Settings:
         return tuple(s for s in (self.api_key, self.access_token) if s)
 
 
-def _redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def _one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
@@ -175,10 +169,11 @@ def exit_code_for(exc: BaseException) -> int:
         return EXIT_TIMEOUT
     if isinstance(exc, TransportError):
         return EXIT_CANNOT_CONNECT
-    if isinstance(exc, ApiError | InvalidResponseError | PaginationError | CredentialsError):
-        return EXIT_API_ERROR
+    # Before ApiError: a failed operation is also the ApiError class of its error code.
     if isinstance(exc, OperationFailedError):
         return EXIT_OPERATION_FAILED
+    if isinstance(exc, ApiError | InvalidResponseError | PaginationError | CredentialsError):
+        return EXIT_API_ERROR
     # InvalidNameError and UnsupportedMethodError are ValueErrors too.
     if isinstance(exc, click.UsageError | ValueError):
         return EXIT_USAGE
@@ -191,7 +186,7 @@ def _describe(exc: BaseException) -> str:
     """One line saying what went wrong, without the request details."""
     if isinstance(exc, InvalidNameError):
         return f"invalid name {exc.name!r}: {exc.reason}"
-    if isinstance(exc, ApiError):
+    if isinstance(exc, ApiError) and not isinstance(exc, OperationFailedError):
         return f"{exc.status} (HTTP {exc.http_status}): {exc.message}"
     if isinstance(exc, TransportError):
         return f"cannot connect: {exc}"
@@ -238,10 +233,10 @@ def _report(exc: BaseException, settings: _Settings | None, subject: str | None 
         exc, InvalidNameError | UnsupportedMethodError | WaitTimeoutError
     ):
         text = f"{subject}: {text}"
-    click.echo(_redact(f"Error: {_one_line(text)}", secrets), err=True)
+    click.echo(redact(f"Error: {_one_line(text)}", secrets), err=True)
     if settings is not None and settings.verbose:
         for line in _details(exc):
-            click.echo(_redact(f"  {line.rstrip()}", secrets), err=True)
+            click.echo(redact(f"  {line.rstrip()}", secrets), err=True)
     return exit_code_for(exc)
 
 
@@ -283,7 +278,7 @@ class _SecretFilter(logging.Filter):
         self._secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = _redact(record.getMessage(), self._secrets)
+        record.msg = redact(record.getMessage(), self._secrets)
         record.args = None
         return True
 
@@ -1150,7 +1145,7 @@ async def _cancel_pending(
         try:
             await ops.cancel(name)
         except (GeminiOpsError, ValueError) as exc:
-            view.note(_redact(f"could not cancel {name}: {_describe(exc)}", settings.secrets))
+            view.note(redact(f"could not cancel {name}: {_describe(exc)}", settings.secrets))
             return None
         view.note(f"cancellation requested: {name}")
         return name

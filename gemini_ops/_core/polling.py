@@ -24,6 +24,7 @@ from gemini_ops._core.errors import (
     TransportError,
     WaitTimeoutError,
 )
+from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
 
 if TYPE_CHECKING:
     from gemini_ops._core.operation import Operation
@@ -32,11 +33,6 @@ logger = logging.getLogger("gemini_ops")
 
 #: The longest a Vertex ``:wait`` request asks the server to hold on, in seconds.
 LONG_POLL_MAX = 30.0
-# HTTP statuses and canonical statuses that say "try again later".
-_TRANSIENT_HTTP = frozenset({408, 429, 499, 500, 502, 503, 504})
-_TRANSIENT_STATUS = frozenset(
-    {"UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "INTERNAL", "ABORTED"}
-)
 
 
 def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
@@ -161,11 +157,15 @@ class Sleep:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True for failures that a later poll may not see again (429, 5xx, dropped connections)."""
+    """True for failures that a later poll may not see again (429, 5xx, dropped connections).
+
+    The statuses are those the transport retries (`gemini_ops._core.rpc.TRANSIENT_HTTP`), plus
+    the transient canonical statuses whatever HTTP status carried them.
+    """
     if isinstance(exc, TransportError | InvalidResponseError):
         return True
     if isinstance(exc, ApiError):
-        return exc.http_status in _TRANSIENT_HTTP or exc.status in _TRANSIENT_STATUS
+        return exc.http_status in TRANSIENT_HTTP or exc.status in TRANSIENT_STATUS
     return False
 
 

@@ -25,20 +25,19 @@ import contextlib
 import contextvars
 import logging
 import math
-import random
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 import httpx
 
+from gemini_ops._core import timing
 from gemini_ops._core.errors import (
     GeminiOpsError,
     TransportError,
     WaitTimeoutError,
 )
+from gemini_ops._core.rpc import TRANSIENT_HTTP
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.wire import error_from_response, invalid_response, retry_delay_from_response
 
@@ -48,6 +47,8 @@ __all__ = [
     "AsyncRetryTransport",
     "RetryPolicy",
     "RetryTransport",
+    "borrow_async_client",
+    "borrow_client",
     "build_async_client",
     "build_client",
     "clip_timeouts",
@@ -57,8 +58,8 @@ __all__ = [
 
 logger = logging.getLogger("gemini_ops")
 
-RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
-"""HTTP statuses worth repeating a request for."""
+RETRYABLE_STATUS_CODES = TRANSIENT_HTTP
+"""HTTP statuses worth repeating a request for: the one table in `gemini_ops._core.rpc`."""
 
 RETRYABLE_EXCEPTIONS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,
@@ -83,18 +84,6 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 # A timeout that fires this close to the deadline is the deadline firing.
 _DEADLINE_SLACK = 0.01
-
-# The clock, the sleeps and the jitter source: module attributes so tests can replace them.
-_monotonic = time.monotonic
-_random = random.random
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-async def _asleep(seconds: float) -> None:
-    await anyio.sleep(seconds)
 
 
 @contextlib.contextmanager
@@ -126,7 +115,7 @@ def time_left() -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return None
-    return max(0.0, deadline - _monotonic())
+    return max(0.0, deadline - timing.monotonic())
 
 
 def clip_timeouts(
@@ -269,7 +258,9 @@ class _Attempts:
         return self._decide(type(error).__name__, None)
 
     def _decide(self, reason: str, hint: float | None) -> float | None:
-        delay = self.policy.next_delay(self.retries, hint, time_left(), _random())
+        delay = None
+        if timing.TIMING.retries:
+            delay = self.policy.next_delay(self.retries, hint, time_left(), timing.jitter())
         path = self.request.url.path
         if delay is None:
             logger.debug("not retrying %s %s after %s", self.request.method, path, reason)
@@ -330,7 +321,7 @@ class RetryTransport(httpx.BaseTransport):
                     if delay is None:
                         return response
                     response.close()
-            _sleep(delay)
+            timing.sleep(delay)
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -373,7 +364,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     if delay is None:
                         return response
                     await response.aclose()
-            await _asleep(delay)
+            await timing.asleep(delay)
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
@@ -557,6 +548,53 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
         finally:
             await response.aclose()
         return _fresh_response(response, request, raw)
+
+
+class _BorrowingClient(httpx.Client):
+    """A client of its own over another's connections (see `borrow_client`)."""
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        response = super().send(request, **kwargs)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+class _AsyncBorrowingClient(httpx.AsyncClient):
+    """The async twin of `_BorrowingClient`."""
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        response = await super().send(request, **kwargs)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+def borrow_client(lender: httpx.Client) -> httpx.Client:
+    """A new `httpx.Client` that sends every request through `lender`, which it never changes.
+
+    Requests get the lender's base URL, headers, timeout, auth, retries and typed errors. Closing
+    the new client, or changing its headers, cookies or timeout, leaves `lender` as it was: raw
+    generated clients get one of these, never the facade's own client.
+    """
+    return _BorrowingClient(
+        base_url=lender.base_url,
+        headers=lender.headers,
+        timeout=lender.timeout,
+        transport=_ClientTransport(lender),
+        trust_env=False,
+    )
+
+
+def borrow_async_client(lender: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The async twin of `borrow_client`."""
+    return _AsyncBorrowingClient(
+        base_url=lender.base_url,
+        headers=lender.headers,
+        timeout=lender.timeout,
+        transport=_AsyncClientTransport(lender),
+        trust_env=False,
+    )
 
 
 def _check_options(timeout: float | None, max_retries: int) -> None:
