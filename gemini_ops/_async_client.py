@@ -251,6 +251,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI), with
         at most ``MAX_POLLS_IN_FLIGHT`` polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
         flight at once; the first error raised ends the iteration and cancels the other waits.
+        The waits run in an anyio task group (asyncio or trio): to stop early, close the
+        iterator (``aclose()``, or ``async with contextlib.aclosing(ops.wait_many(...))``) in the
+        task that iterates, as structured concurrency requires of any async generator with tasks.
         """
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
@@ -258,6 +261,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             anyio.Semaphore(MAX_POLLS_IN_FLIGHT), anyio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
         )
         send, receive = anyio.create_memory_object_stream[Operation | BaseException](math.inf)
+        failure: BaseException | None = None
         async with anyio.create_task_group() as tasks:
             for plan in plans:
                 tasks.start_soon(self._wait_into, send.clone(), plan, auth, limits)
@@ -267,10 +271,19 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                     for _ in plans:
                         outcome = await receive.receive()
                         if isinstance(outcome, BaseException):
-                            raise outcome
-                        yield outcome
+                            failure = outcome
+                            break
+                        try:
+                            yield outcome
+                        except GeneratorExit:
+                            # aclose(): leave the task group first, so that the waits end and
+                            # GeneratorExit does not reach it (it would wrap it in a group).
+                            break
             finally:
                 tasks.cancel_scope.cancel()
+        if failure is not None:
+            # Raised outside the task group, so that it is not wrapped in an ExceptionGroup.
+            raise failure
 
     async def _wait_into(
         self,

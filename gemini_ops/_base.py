@@ -21,6 +21,7 @@ from gemini_ops._core.routes import (
     operation_request,
     supports,
 )
+from gemini_ops._core.validate import check_count
 from gemini_ops._http.wire import parse_json_object
 
 #: What every method accepts for an operation: its full name, or an Operation.
@@ -135,10 +136,8 @@ class BaseOperations(Generic[ClientT]):
         page_token: str | None,
         filter: str | None,
     ) -> Target:
-        if page_size is not None and (
-            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
-        ):
-            raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+        if page_size is not None:
+            check_count("page_size", page_size, minimum=1)
         if page_token is not None and not isinstance(page_token, str):
             raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
         if filter is not None and not isinstance(filter, str):

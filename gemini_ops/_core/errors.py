@@ -24,8 +24,23 @@ Everything raised on purpose derives from `GeminiOpsError`::
      ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected
      ├── CredentialsError              Google credentials missing or impossible to refresh
      ├── OperationFailedError          a finished operation carries an error; for each canonical
-     │                                 code also the ApiError class: OperationNotFoundError is both
-     │                                 an OperationFailedError and a NotFoundError, and so on
+     │    │                            code it is also that code's ApiError class:
+     │    ├── OperationRequestCancelledError           (also RequestCancelledError)
+     │    ├── OperationUnknownApiError                 (also UnknownApiError)
+     │    ├── OperationInvalidArgumentError            (also InvalidArgumentError)
+     │    ├── OperationDeadlineExceededError           (also DeadlineExceededError)
+     │    ├── OperationNotFoundError                   (also NotFoundError)
+     │    ├── OperationAlreadyExistsError              (also AlreadyExistsError)
+     │    ├── OperationPermissionDeniedError           (also PermissionDeniedError)
+     │    ├── OperationRateLimitError                  (also RateLimitError)
+     │    ├── OperationFailedPreconditionError         (also FailedPreconditionError)
+     │    ├── OperationAbortedError                    (also AbortedError)
+     │    ├── OperationOutOfRangeError                 (also OutOfRangeError)
+     │    ├── OperationUnimplementedError              (also UnimplementedError)
+     │    ├── OperationInternalServerError             (also InternalServerError)
+     │    ├── OperationServiceUnavailableError         (also ServiceUnavailableError)
+     │    ├── OperationDataLossError                   (also DataLossError)
+     │    └── OperationUnauthenticatedError            (also UnauthenticatedError)
      ├── OperationNotDoneError         the result of an operation still running was asked for
      ├── WaitTimeoutError              (also TimeoutError) a deadline passed; has the last operation
      ├── InvalidNameError              (also ValueError) a name no endpoint serves

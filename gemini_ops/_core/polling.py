@@ -25,6 +25,7 @@ from gemini_ops._core.errors import (
     WaitTimeoutError,
 )
 from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
+from gemini_ops._core.validate import check_seconds
 
 if TYPE_CHECKING:
     from gemini_ops._core.operation import Operation
@@ -33,18 +34,6 @@ logger = logging.getLogger("gemini_ops")
 
 #: The longest a Vertex ``:wait`` request asks the server to hold on, in seconds.
 LONG_POLL_MAX = 30.0
-
-
-def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
-    """Validate a positive, finite number of seconds; raise ValueError naming ``option``."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{option} must be a number of seconds, got {value!r}")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{option} must be > 0 seconds, got {value!r}")
-    return seconds
 
 
 def _half_jitter(value: float) -> float:

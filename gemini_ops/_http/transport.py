@@ -38,6 +38,7 @@ from gemini_ops._core.errors import (
     WaitTimeoutError,
 )
 from gemini_ops._core.rpc import TRANSIENT_HTTP
+from gemini_ops._core.validate import check_count, check_seconds
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.wire import error_from_response, invalid_response, retry_delay_from_response
 
@@ -153,10 +154,7 @@ class RetryPolicy:
     max_server_delay: float = 120.0
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
-            raise TypeError("max_retries must be an int")
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        check_count("max_retries", self.max_retries)
         for name in ("initial_delay", "max_delay", "max_server_delay"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
@@ -597,20 +595,6 @@ def borrow_async_client(lender: httpx.AsyncClient) -> httpx.AsyncClient:
     )
 
 
-def _check_options(timeout: float | None, max_retries: int) -> None:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-        raise TypeError(f"max_retries must be an int, got {type(max_retries).__name__}")
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-    if timeout is not None and (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not math.isfinite(timeout)
-        or timeout <= 0
-    ):
-        raise ValueError(f"timeout must be > 0 or None, got {timeout!r}")
-
-
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     from gemini_ops import __version__  # Late: the package imports this module.
 
@@ -624,13 +608,13 @@ def _client_options(
     max_retries: int,
     headers: Mapping[str, str] | None,
 ) -> dict[str, Any]:
-    """The options both builders give their client (checked: see `_check_options`)."""
-    _check_options(timeout, max_retries)
+    """The options both builders give their client (checked by `gemini_ops._core.validate`)."""
+    seconds = check_seconds("timeout", timeout, allow_none=True)
     return {
         "retry_policy": RetryPolicy(max_retries=max_retries),
         "base_url": base_url,
         "auth": auth,
-        "timeout": httpx.Timeout(timeout),
+        "timeout": httpx.Timeout(seconds),
         "headers": _default_headers(headers),
         "follow_redirects": False,
     }
@@ -661,7 +645,8 @@ def build_client(
     returned client leaves it open.
 
     Raises:
-        ValueError: ``max_retries < 0``, or `timeout` not > 0 and not None.
+        ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
+            None (see `gemini_ops._core.validate`).
         TypeError: `http_client` is not an `httpx.Client`.
 
     """
