@@ -43,7 +43,9 @@ def test_raw_headers_do_not_reach_later_facade_requests(emu: Emulator) -> None:
     seen: list[httpx.Headers] = []
     with httpx.Client(event_hooks={"request": [lambda r: seen.append(r.headers)]}) as mine:
         ops = Operations(api_key=emu.api_key, base_url=emu.url, http_client=mine)
-        raw = ops.raw_client().with_headers({"x-raw-only": "1"})
+        raw = ops.raw_client()
+        # with_headers() updates the httpx client `raw` holds (and returns a copy without it).
+        raw.with_headers({"x-raw-only": "1"})
         assert get_batch.sync(batch="rc3", client=raw) is not None
         assert seen[-1].get("x-raw-only") == "1"  # the raw client does send its header
         ops.get("batches/rc3")
