@@ -19,6 +19,7 @@ from gemini_ops._core.errors import (
     OperationFailedError,
     OperationNotDoneError,
 )
+from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
 
 #: Canonical status names by google.rpc code.
 CANONICAL_STATUS: Mapping[int, str] = {
@@ -335,6 +336,42 @@ class Operation:
         if self.error is not None:
             raise OperationFailedError(self, self.error)
         return self.response
+
+    def videos(self) -> tuple[Video, ...]:
+        """The videos a finished Veo operation generated (Gemini API or Vertex AI shape).
+
+        Raises what `result` raises (the operation failed or is not done), and
+        InvalidResponseError when a video field has the wrong type.
+        """
+        return videos_of(self.result())
+
+    def batch_output(self) -> BatchOutput | None:
+        """Where a finished Gemini batch put its answers: a responses file or inline answers.
+
+        None when the operation carries no batch output. Raises what `result` raises.
+        """
+        return batch_output_of(self.result(), self.metadata)
+
+    def document_name(self) -> str | None:
+        """The document a finished file-search import or upload created.
+
+        Raises what `result` raises.
+        """
+        return document_of(self.result())
+
+    def tuned_model_name(self) -> str | None:
+        """The tuned model a Gemini tuning operation creates (``tunedModels/m``), or None.
+
+        Known while the operation runs: read from the response (a ``TunedModel``), else the
+        metadata's ``tunedModel``, else the operation's own name ``tunedModels/m/operations/o``.
+        """
+        for source in (self.response, self.metadata):
+            if source is not None:
+                value = source.get("name" if source is self.response else "tunedModel")
+                if isinstance(value, str) and value.startswith("tunedModels/"):
+                    return value
+        prefix, found, _ = self.name.partition("/operations/")
+        return prefix if found and prefix.startswith("tunedModels/") else None
 
     def typed_metadata(self) -> Any:
         """The metadata as a model of the generated client, or None for an unknown ``@type``.
