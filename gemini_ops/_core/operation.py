@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import attrs
 
@@ -20,6 +20,29 @@ from gemini_ops._core.errors import (
     OperationNotDoneError,
 )
 from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
+
+if TYPE_CHECKING:
+    from gemini_ops_api.models import (
+        CreateTunedModelMetadata,
+        EmbedContentBatch,
+        GenerateContentBatch,
+        GenerateContentBatchOutput,
+        GenerateVideoResponse,
+        GenericOperationMetadata,
+        ImportFileResponse,
+        PredictLongRunningMetadata,
+        PredictLongRunningResponse,
+        TunedModel,
+        VertexOperationMetadata,
+    )
+
+#: The generated models that `Operation.typed_metadata` and `typed_response` return.
+TypedModel: TypeAlias = (
+    "CreateTunedModelMetadata | TunedModel | PredictLongRunningMetadata"
+    " | PredictLongRunningResponse | GenerateContentBatch | EmbedContentBatch"
+    " | GenerateContentBatchOutput | ImportFileResponse | GenericOperationMetadata"
+    " | GenerateVideoResponse | VertexOperationMetadata"
+)
 
 #: Canonical status names by google.rpc code.
 CANONICAL_STATUS: Mapping[int, str] = {
@@ -191,7 +214,7 @@ def _typed_models() -> dict[str, Any]:
     }
 
 
-def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> Any:
+def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> TypedModel | None:
     if value is None or type_name is None:
         return None
     model = _typed_models().get(type_name)
@@ -202,7 +225,7 @@ def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> Any:
     if model is None:
         return None
     try:
-        return model.from_dict(value)
+        return cast("TypedModel", model.from_dict(value))
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise _invalid(f"{type_name} does not match its schema: {exc}") from exc
 
@@ -373,7 +396,7 @@ class Operation:
         prefix, found, _ = self.name.partition("/operations/")
         return prefix if found and prefix.startswith("tunedModels/") else None
 
-    def typed_metadata(self) -> Any:
+    def typed_metadata(self) -> TypedModel | None:
         """The metadata as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: CreateTunedModelMetadata, PredictLongRunningMetadata, GenerateContentBatch,
@@ -383,7 +406,7 @@ class Operation:
         """
         return _typed(self.metadata, self.metadata_type)
 
-    def typed_response(self) -> Any:
+    def typed_response(self) -> TypedModel | None:
         """The response as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: TunedModel, PredictLongRunningResponse, GenerateContentBatchOutput,

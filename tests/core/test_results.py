@@ -138,3 +138,11 @@ def test_document_name_of_a_file_search_upload() -> None:
     op = done("fileSearchStores/s/upload/operations/u", response)
     assert op.document_name() == "fileSearchStores/s/documents/d1"
     assert done("fileSearchStores/s/operations/u", {}).document_name() is None
+
+
+def test_generated_models_show_unset_fields_plainly() -> None:
+    op = Operation.from_dict(json.loads((PAYLOADS / "gemini-veo-done.json").read_text()))
+    text = repr(op.typed_response())
+    assert "PredictLongRunningResponse" in text
+    assert "Unset object" not in text
+    assert "UNSET" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from gemini_ops import BatchOutput, Operation, Operations, Video
+from gemini_ops_api.models import GenerateContentBatch, PredictLongRunningResponse
 
 
 def fetch_results(ops: Operations) -> None:
@@ -39,3 +40,12 @@ def pass_sdk_objects(ops: Operations, sdk: SdkOperation) -> None:
     assert_type(ops.wait(sdk, timeout=1.0), Operation)
     for done in ops.wait_many([sdk, "batches/b2"]):
         assert_type(done, Operation)
+
+
+def generated_models_are_typed(op: Operation) -> None:
+    model = op.typed_response()
+    if isinstance(model, PredictLongRunningResponse):
+        assert_type(model, PredictLongRunningResponse)
+    metadata = op.typed_metadata()
+    if isinstance(metadata, GenerateContentBatch):
+        assert_type(metadata, GenerateContentBatch)
