@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-import gemini_ops._http.transport as transport
+import gemini_ops._http.retry as retry
 from gemini_ops._core import timing
 from gemini_ops._core.errors import (
     InvalidArgumentError,
@@ -25,16 +25,13 @@ from gemini_ops._core.errors import (
     WaitTimeoutError,
 )
 from gemini_ops._http.auth import ApiKeyAuth
-from gemini_ops._http.transport import (
+from gemini_ops._http.clients import build_async_client, build_client
+from gemini_ops._http.deadline import clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.retry import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
     RetryPolicy,
     RetryTransport,
-    build_async_client,
-    build_client,
-    clip_timeouts,
-    deadline_scope,
-    time_left,
 )
 
 BASE = "https://generativelanguage.googleapis.com/v1beta"
@@ -210,7 +207,7 @@ def test_succeeds_after_two_503s(driver: Driver, clock: Clock) -> None:
     assert clock.sleeps == [0.25, 0.5]  # full jitter at 0.5 of 0.5 s, then of 1 s
 
 
-@pytest.mark.parametrize("status", sorted(transport.RETRYABLE_STATUS_CODES))
+@pytest.mark.parametrize("status", sorted(retry.RETRYABLE_STATUS_CODES))
 def test_every_retryable_status_is_retried(driver: Driver, clock: Clock, status: int) -> None:
     script = Script(answer(status), OK)
     assert driver.send(script).status_code == 200
