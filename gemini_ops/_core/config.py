@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from gemini_ops._core.names import Backend
-from gemini_ops._core.validate import check_count, check_seconds
+from gemini_ops._core.validate import check_api_key, check_count, check_seconds
 
 GEMINI_HOST = "https://generativelanguage.googleapis.com"
 DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}
@@ -105,8 +105,8 @@ def resolve_settings(
     env = os.environ if environ is None else environ
     if api_key is None:
         api_key = env.get("GEMINI_API_KEY") or env.get("GOOGLE_API_KEY") or None
-    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
-        raise ValueError("api_key must be a non-empty string")
+    if api_key is not None:
+        api_key = check_api_key(api_key)  # once, when the client is built
     if vertex_ai is None:
         vertex_ai = _truthy(env.get("GOOGLE_GENAI_USE_VERTEXAI"))
     project = project or env.get("GOOGLE_CLOUD_PROJECT") or None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["check_count", "check_seconds"]
+__all__ = ["check_api_key", "check_count", "check_seconds"]
 
 
 def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
@@ -33,3 +33,17 @@ def check_count(option: str, value: object, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{option} must be an integer >= {minimum}, got {value!r}")
     return value
+
+
+def check_api_key(value: object) -> str:
+    """A Gemini API key, stripped; raise ValueError (never showing the key) when it is unusable.
+
+    It must be a non-empty string without whitespace or control characters: anything else could
+    not be sent in the ``x-goog-api-key`` header.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("api_key must be a non-empty string")
+    key = value.strip()
+    if not key.isprintable() or any(ch.isspace() for ch in key):
+        raise ValueError("api_key must not contain whitespace or control characters")
+    return key
