@@ -19,14 +19,18 @@ def anyio_backend() -> str:
 
 async def test_get_wait_and_wait_many_on_trio(emu: Emulator) -> None:
     emu.create_operation("batches/t1", duration=0.05)
-    emu.create_operation("batches/t2", duration=0.15)
+    emu.create_operation("batches/t2", duration=None)
     emu.create_operation("batches/t3", duration=0.1)
     async with AsyncOperations(api_key=emu.api_key, base_url=emu.url) as ops:
         assert (await ops.get("batches/t1")).name == "batches/t1"
         done = await ops.wait("batches/t1", poll_interval=0.02, timeout=10)
         assert done.done
         names = ["batches/t2", "batches/t3"]
-        seen = [op.name async for op in ops.wait_many(names, poll_interval=0.02, timeout=10)]
+        seen: list[str] = []
+        async for op in ops.wait_many(names, poll_interval=0.02, timeout=10):
+            seen.append(op.name)
+            if op.name == "batches/t3":
+                emu.complete("batches/t2")  # ends only once t3 is seen: the order is certain
         assert seen == ["batches/t3", "batches/t2"]
 
 
