@@ -306,8 +306,9 @@ class Operations(BaseOperations[httpx.Client]):
                 else:
                     _sleep(action.seconds)
         finally:
-            # Polls in flight end by the deadline or the request timeout; nobody waits for them.
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Let the polls in flight end (a long poll holds at most one poll interval), so
+            # that none outlives the iteration on a connection that is about to close.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
         flow = wait_flow(plan)

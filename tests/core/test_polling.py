@@ -18,13 +18,13 @@ from gemini_ops import (
 )
 from gemini_ops._core.polling import (
     Deadline,
+    Finished,
     Poll,
     PollPolicy,
     Sleep,
     WaitPlan,
-    is_transient,
-    Finished,
     fleet_flow,
+    is_transient,
     wait_flow,
 )
 
