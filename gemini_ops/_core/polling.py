@@ -341,6 +341,7 @@ def fleet_flow(
             now = max(now, target) if math.isfinite(target) else now
             continue
         assert isinstance(answers, list)
+        failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
         for i, outcome in answers:
             if i in long_in_flight:
                 long_in_flight.discard(i)
@@ -355,11 +356,16 @@ def fleet_flow(
                 yield _finish(i, stop.value, plans, lasts, return_exceptions)
                 continue
             except GeminiOpsError as exc:
-                yield _finish(i, exc, plans, lasts, return_exceptions)
+                if return_exceptions:
+                    yield _finish(i, exc, plans, lasts, return_exceptions)
+                else:
+                    failed.append((i, exc))
                 continue
             actions[i] = action
             seconds = action.seconds if isinstance(action, Sleep) else 0.0
             heapq.heappush(queue, (now + seconds, i))
+        if failed:
+            _finish(*failed[0], plans, lasts, return_exceptions)  # raises
 
 
 def _finish(

@@ -66,7 +66,7 @@ async def test_a_timeout_reports_the_last_state_of_every_unfinished_operation(
     got: list[Operation] = []
 
     async def collect() -> None:
-        iterator = gemini.ops.wait_many(done + never, poll_interval=0.05, timeout=0.5)
+        iterator = gemini.ops.wait_many(done + never, poll_interval=0.05, timeout=2.0)
         if gemini.is_async:
             async for op in iterator:  # type: ignore[union-attr]
                 got.append(op)
@@ -86,7 +86,7 @@ async def test_a_timeout_reports_the_last_state_of_every_unfinished_operation(
         assert last.metadata.get("note") == name
 
     outcomes = await gemini.collect(
-        "wait_many", done + never, poll_interval=0.05, timeout=0.5, return_exceptions=True
+        "wait_many", done + never, poll_interval=0.05, timeout=2.0, return_exceptions=True
     )
     assert len(outcomes) == 5
     timeouts = [item for item in outcomes if isinstance(item, WaitTimeoutError)]
