@@ -28,7 +28,8 @@ from gemini_ops._core.polling import (
     fleet_flow,
     wait_flow,
 )
-from gemini_ops._http.transport import build_async_client, deadline_scope, detach
+from gemini_ops._http.clients import build_async_client, detach
+from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
 

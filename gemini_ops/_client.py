@@ -26,7 +26,8 @@ from gemini_ops._core.polling import (
     fleet_flow,
     wait_flow,
 )
-from gemini_ops._http.transport import build_client, deadline_scope, detach
+from gemini_ops._http.clients import build_client, detach
+from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
 
