@@ -246,9 +246,11 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
 #: The most plain polls a fleet wait keeps in flight at once. Past a few dozen, queued requests
 #: cost more CPU in httpcore's pool than they save (measured in benchmarks/bench_wait.py).
 MAX_POLLS_IN_FLIGHT = 16
-#: The most Vertex ``:wait`` long polls a fleet wait keeps in flight at once: fewer than the
-#: connection pool's 100, so that plain polls always find a connection.
-MAX_LONG_POLLS_IN_FLIGHT = 64
+#: The most Vertex ``:wait`` long polls a fleet wait keeps in flight at once. Each one holds a
+#: connection, and every connection held adds to what httpcore's pool scans on each request: at
+#: 200 operations, 64 long polls cost 12 ms of client CPU per request and a p99 lag of 9 s for a
+#: 1 s interval, 4 cost 5 ms and 2.7 s (benchmarks/bench_wait.py). The rest plain-poll.
+MAX_LONG_POLLS_IN_FLIGHT = 4
 
 
 @attrs.frozen

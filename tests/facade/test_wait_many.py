@@ -21,6 +21,7 @@ from gemini_ops import (
     Operations,
     WaitTimeoutError,
 )
+from gemini_ops._core.polling import MAX_LONG_POLLS_IN_FLIGHT
 from gemini_ops.testing import Emulator, instant_sleeps
 
 from .conftest import VERTEX
@@ -131,7 +132,8 @@ class ScriptedServer:
 
 def _script() -> dict[str, int]:
     script = {f"batches/b{i}": i % 4 for i in range(8)}
-    script.update({f"{VERTEX}/operations/v{i}": i % 3 for i in range(6)})
+    # No more Vertex operations than long-poll slots: which one long-polls never depends on timing.
+    script.update({f"{VERTEX}/operations/v{i}": i % 3 for i in range(MAX_LONG_POLLS_IN_FLIGHT)})
     script.update({f"{VERTEX}/tuningJobs/t/operations/t{i}": 2 for i in range(3)})
     return script
 
