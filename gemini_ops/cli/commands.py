@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import socket
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import click
 
@@ -20,15 +20,15 @@ from gemini_ops.cli.options import (
     check_names,
     exit_with,
     json_option,
+    next_page_command,
     settings_of,
 )
 from gemini_ops.cli.render import (
+    OperationTable,
     emit_json,
     make_console,
-    operation_row,
     print_line,
     print_operation,
-    print_table,
 )
 
 
@@ -63,7 +63,14 @@ def get_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> No
 @click.option("--filter", "filter_", metavar="F", help="Server-side filter, e.g. done=true.")
 @click.option("--page-size", type=click.IntRange(min=1), metavar="N", help="Operations per page.")
 @click.option("--page-token", metavar="T", help="Continue from the token a previous list printed.")
-@click.option("--all", "all_pages", is_flag=True, help="Follow every page (list_all).")
+@click.option("--all", "all_pages", is_flag=True, help="Follow every page, printing as they come.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Print at most N operations, following pages as needed.",
+)
+@click.option("--wide", is_flag=True, help="Add the TYPE column.")
 @json_option
 @click.pass_context
 def list_command(
@@ -73,40 +80,45 @@ def list_command(
     page_size: int | None,
     page_token: str | None,
     all_pages: bool,
+    limit: int | None,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """List the operations under PARENT (batches, tunedModels/M, models/M, projects/P/locations/L).
 
     Without PARENT: the Vertex AI location configured (--vertex with --project and --location),
-    or the top-level operations of the Gemini API (--api-version v1).
+    or the top-level operations of the Gemini API (--api-version v1). Names are printed whole,
+    in the last column.
     """
     settings = settings_of(ctx)
-    if all_pages and page_token:
-        raise click.UsageError("--all starts from the first page; leave out --page-token")
+    if (all_pages or limit) and page_token:
+        raise click.UsageError(
+            "--all and --limit start from the first page; leave out --page-token"
+        )
     console = make_console()
     next_token: str | None = None
     with Operations(**settings.client_options()) as ops:
-        if all_pages:
-            found: Iterable[Operation] = ops.list_all(parent, page_size=page_size, filter=filter_)
+        found: Iterable[Operation]
+        if all_pages or limit:
+            found = ops.list_all(parent, page_size=page_size, filter=filter_)
+            if limit:
+                found = itertools.islice(found, limit)
         else:
             page = ops.list(parent, page_size=page_size, page_token=page_token, filter=filter_)
             found, next_token = page.operations, page.next_page_token
-        if as_json:
-            for op in found:
+        table = OperationTable(console, wide=wide)
+        printed = 0
+        for op in found:
+            if as_json:
                 emit_json(op.to_dict())
-        else:
-            now = datetime.now(UTC)
-            rows = [operation_row(op, now) for op in found]
-            if rows:
-                print_table(console, ("NAME", "STATE", "PROGRESS", "TYPE", "AGE"), rows)
             else:
-                click.echo(f"No operations under {parent or 'the default parent'}.", err=True)
+                table.add(op)
+            printed += 1
+        if not printed:
+            click.echo(f"No operations under {parent or 'the default parent'}.", err=True)
     if next_token:
-        command = f"gemini-ops list {parent or ''}".rstrip()
-        click.echo(
-            f"More operations: {command} --page-token {next_token}  (or --all for every page)",
-            err=True,
-        )
+        command = next_page_command(ctx, next_token)
+        click.echo(f"More operations: {command}", err=True)
 
 
 @click.command("cancel", short_help="Ask to cancel operations.")
