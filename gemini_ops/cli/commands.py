@@ -16,6 +16,7 @@ from gemini_ops import (
     Operations,
 )
 from gemini_ops.cli.errors import report
+from gemini_ops.cli.exit_codes import EXIT_USAGE
 from gemini_ops.cli.options import (
     check_names,
     exit_with,
@@ -176,6 +177,19 @@ def delete_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) ->
 # wait: views of waits in progress
 
 
+class _MissingExtra(click.ClickException):
+    """An optional dependency is not installed: one line saying which extra to install."""
+
+    exit_code = EXIT_USAGE
+
+
+def _require_emulator_extra() -> None:
+    try:
+        import gemini_ops.emulator  # noqa: F401 - it says which extra is missing
+    except ModuleNotFoundError as exc:
+        raise _MissingExtra(str(exc)) from None
+
+
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -223,13 +237,10 @@ def emulator_command(
 
     Point the other commands at it with --base-url http://127.0.0.1:8765 and its API key.
     """
-    try:
-        from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN
-        from gemini_ops.emulator.__main__ import main as run_emulator
-    except ImportError as exc:
-        raise click.UsageError(
-            f"the emulator needs the emulator extra: pip install 'gemini-ops[emulator]' ({exc})"
-        ) from None
+    _require_emulator_extra()
+    from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN
+    from gemini_ops.emulator.__main__ import main as run_emulator
+
     key = emulator_key or DEFAULT_API_KEY
     token = vertex_token or DEFAULT_VERTEX_TOKEN
     try:
@@ -263,10 +274,7 @@ def demo_command(ctx: click.Context, as_json: bool) -> None:
     the equivalent Python. With --json, the story goes to stderr and the final operations to
     stdout.
     """
-    try:
-        from gemini_ops.cli.demo import run_demo
-    except ImportError as exc:
-        raise click.UsageError(
-            f"the demo needs the emulator extra: pip install 'gemini-ops[emulator]' ({exc})"
-        ) from None
+    _require_emulator_extra()
+    from gemini_ops.cli.demo import run_demo
+
     ctx.exit(run_demo(make_console(stderr=as_json), as_json=as_json))

@@ -267,3 +267,65 @@ def test_durations_take_units(emu: Emulator, given: str, ok: bool) -> None:
         assert result.returncode == 2
         assert "duration" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------- a missing extra says which one (3)
+
+BLOCKER = """
+import runpy, sys
+from importlib.abc import MetaPathFinder
+
+class Missing(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+BLOCKED = set(sys.argv[1].split(","))
+sys.meta_path.insert(0, Missing())
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def without(modules: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` (a script path first) as if ``modules`` were not installed."""
+    return subprocess.run(
+        [sys.executable, "-c", BLOCKER, modules, *argv],
+        capture_output=True,
+        text=True,
+        env=environ(),
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("modules", "args", "extra"),
+    [
+        ("click,rich", ["list", "batches"], "cli"),
+        ("rich", ["emulator"], "cli"),
+        ("starlette,uvicorn", ["demo"], "emulator"),
+        ("starlette", ["emulator", "--port", "0"], "emulator"),
+    ],
+)
+def test_the_script_without_an_extra_says_which_to_install(
+    modules: str, args: list[str], extra: str
+) -> None:
+    result = without(modules, str(SCRIPT), *args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"pip install 'gemini-ops[{extra}]'" in lines[0]
+
+
+def test_the_emulator_helpers_without_the_extra_say_which_to_install(tmp_path: Path) -> None:
+    script = tmp_path / "uses_emulator.py"
+    script.write_text("from gemini_ops.testing import Emulator\nEmulator()\n")
+    result = without("starlette,uvicorn", str(script))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ModuleNotFoundError: the gemini-ops emulator needs the emulator extra: "
+        "pip install 'gemini-ops[emulator]' (missing: starlette)"
+    )
