@@ -153,9 +153,8 @@ def silence_stdout() -> None:
 )
 @click.option(
     "--api-key",
-    envvar="GEMINI_API_KEY",
     metavar="KEY",
-    help="Gemini API key [env: GEMINI_API_KEY, then GOOGLE_API_KEY]. Never printed.",
+    help="API key [env: GOOGLE_API_KEY, then GEMINI_API_KEY]. Never printed.",
 )
 @click.option(
     "--vertex",

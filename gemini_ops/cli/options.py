@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import shlex
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +20,7 @@ from gemini_ops.cli.exit_codes import (
     EXIT_OK,
 )
 
+_KEY_VARIABLES = ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GEMINI_OPS_ACCESS_TOKEN")
 JSON_HELP = "Print one JSON document per operation (its wire form), one per line."
 
 
@@ -59,7 +61,9 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be shown."""
-        return tuple(s for s in (self.api_key, self.access_token) if s)
+        # A key from the environment is read by the library, but must not be shown either.
+        found = (self.api_key, self.access_token, *(os.environ.get(v) for v in _KEY_VARIABLES))
+        return tuple(dict.fromkeys(s for s in found if s))
 
 
 def check_names(names: Sequence[str]) -> list[str]:
