@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ import attrs
 
 from gemini_ops._core.names import Backend
 
+_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
 GEMINI_HOST = "https://generativelanguage.googleapis.com"
 DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}
 KNOWN_VERSIONS: Mapping[Backend, tuple[str, ...]] = {
@@ -147,6 +149,11 @@ def resolve_settings(
         if "?" in base_url or "#" in base_url:
             raise ValueError("base_url must not contain a query or a fragment")
         base_url = base_url.rstrip("/")
+        # A base URL ending in a version (as printed for raw clients) names the version too.
+        head, _, last = base_url.rpartition("/")
+        if _VERSION.fullmatch(last) and "//" in head:
+            base_url = head
+            api_version = api_version or last
     if api_version is not None and (not isinstance(api_version, str) or not api_version.isalnum()):
         raise ValueError(f"api_version must look like 'v1beta', got {api_version!r}")
     if timeout is not None:

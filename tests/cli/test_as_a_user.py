@@ -329,3 +329,33 @@ def test_the_emulator_helpers_without_the_extra_say_which_to_install(tmp_path: P
         "ModuleNotFoundError: the gemini-ops emulator needs the emulator extra: "
         "pip install 'gemini-ops[emulator]' (missing: starlette)"
     )
+
+
+# ------------------------------------------------- the base URL the emulator prints works (11)
+
+
+def test_the_emulator_banner_base_urls_work_as_given(emu: Emulator) -> None:
+    emu.create_operation("batches/b1", duration=0)
+    banner = subprocess.Popen(
+        [sys.executable, "-m", "gemini_ops.emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=environ(),
+    )
+    try:
+        assert banner.stdout is not None
+        lines = [banner.stdout.readline() for _ in range(3)]
+    finally:
+        banner.terminate()
+        banner.communicate(timeout=20)
+    printed = [line.split()[2] for line in lines[1:]]
+    assert printed[0].startswith("http://127.0.0.1:")  # the base URL, then the Gemini one
+    assert printed[1].endswith("/v1beta")
+    for shown in printed:
+        port_free = shown.replace(shown.split("/")[2], emu.url.split("/")[2])
+        result = gemini_ops(
+            "--base-url", port_free, "--api-key", KEY, "get", "batches/b1", "--json"
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["name"] == "batches/b1"

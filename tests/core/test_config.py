@@ -195,3 +195,18 @@ def test_vertex_express_mode_sends_the_api_key() -> None:
         ops.get("projects/p/locations/global/operations/o1")
     assert seen[0].headers["x-goog-api-key"] == "express-key"
     assert "authorization" not in seen[0].headers
+
+
+@pytest.mark.parametrize(
+    ("given", "base_url", "version"),
+    [
+        ("http://127.0.0.1:8765/v1beta", "http://127.0.0.1:8765", "v1beta"),
+        ("http://127.0.0.1:8765/v1/", "http://127.0.0.1:8765", "v1"),
+        ("http://127.0.0.1:8765/proxy/v1beta1", "http://127.0.0.1:8765/proxy", "v1beta1"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765", None),
+        ("http://v1beta", "http://v1beta", None),  # a host, not a version
+    ],
+)
+def test_a_base_url_ending_in_a_version(given: str, base_url: str, version: str | None) -> None:
+    s = settings({}, base_url=given)
+    assert (s.base_url, s.api_version) == (base_url, version)
