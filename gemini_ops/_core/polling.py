@@ -190,12 +190,13 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
         if deadline.expired():
             raise _timeout(name, last, timeout)
         started = deadline.clock()
+        delay = next(delays)
         server_wait = None
         if plan.long_poll:
+            # Held at most one poll interval, so that progress shows as often as asked.
             left = deadline.remaining()
-            server_wait = LONG_POLL_MAX if left is None else min(LONG_POLL_MAX, left)
+            server_wait = min(LONG_POLL_MAX, delay, math.inf if left is None else left)
         outcome = yield Poll(server_wait, plan)
-        delay = next(delays)
         if isinstance(outcome, BaseException):
             if isinstance(outcome, WaitTimeoutError) or deadline.expired():
                 raise _timeout(name, last, timeout) from outcome

@@ -220,13 +220,27 @@ def test_a_hint_longer_than_the_time_left_ends_the_wait_now() -> None:
 def test_long_poll_asks_the_server_and_does_not_sleep_after_it() -> None:
     clock = FakeClock()
     actions, result = drive(
-        wait_flow(plan(clock, timeout=100, long_poll=True)),
+        wait_flow(plan(clock, timeout=100, policy=PollPolicy.fixed(30.0), long_poll=True)),
         clock,
         [running(), finished()],
         poll_cost=30.0,
     )
     polls = [a for a in actions if isinstance(a, Poll)]
     assert [p.server_wait for p in polls] == [30.0, 30.0]
+    assert not [a for a in actions if isinstance(a, Sleep)]
+    assert result.done
+
+
+def test_long_poll_lasts_at_most_the_poll_interval() -> None:
+    clock = FakeClock()
+    actions, result = drive(
+        wait_flow(plan(clock, timeout=100, policy=PollPolicy.fixed(2.0), long_poll=True)),
+        clock,
+        [running(), running(), finished()],
+        poll_cost=2.0,
+    )
+    polls = [a for a in actions if isinstance(a, Poll)]
+    assert [p.server_wait for p in polls] == [2.0, 2.0, 2.0]
     assert not [a for a in actions if isinstance(a, Sleep)]
     assert result.done
 
