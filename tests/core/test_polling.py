@@ -247,7 +247,7 @@ def test_long_poll_lasts_at_most_the_poll_interval() -> None:
 
 def test_long_poll_never_asks_past_the_deadline() -> None:
     clock = FakeClock()
-    flow = wait_flow(plan(clock, timeout=4.0, long_poll=True))
+    flow = wait_flow(plan(clock, timeout=4.0, policy=PollPolicy.fixed(30.0), long_poll=True))
     first = next(flow)
     assert isinstance(first, Poll)
     assert first.server_wait == 4.0
