@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import socket
 import sys
@@ -149,7 +150,7 @@ def cancel_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) ->
 
 @click.command("delete", short_help="Delete operation records.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@json_option
+@functools.partial(json_option, help='Print {"name": NAME, "deleted": true} per name deleted.')
 @click.pass_context
 def delete_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> None:
     """Delete operation records (this does not cancel them); their names then answer 404.
@@ -218,6 +219,14 @@ def _free_port(host: str) -> int:
     metavar="T",
     help="The bearer token it accepts for Vertex AI [default: emulator-vertex-token].",
 )
+@click.option(
+    "--cancel-delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="S",
+    help="Seconds a cancel takes to land [0].",
+)
+@click.option("--log-level", default="info", show_default=True, help="Log level of the server.")
 @click.option("--seed-demo", is_flag=True, help="Start with a mix of demo operations.")
 @click.option(
     "--json",
@@ -230,6 +239,8 @@ def emulator_command(
     port: int,
     emulator_key: str | None,
     vertex_token: str | None,
+    cancel_delay: float,
+    log_level: str,
     seed_demo: bool,
     as_json: bool,
 ) -> None:
@@ -247,6 +258,7 @@ def emulator_command(
         if as_json and port == 0:
             port = _free_port(host)
         argv = ["--host", host, "--port", str(port), "--api-key", key, "--vertex-token", token]
+        argv += ["--cancel-delay", f"{cancel_delay:g}", "--log-level", log_level]
         if seed_demo:
             argv.append("--seed-demo")
         if not as_json:

@@ -91,9 +91,9 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
-def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+def json_option(function: Callable[..., Any], help: str = JSON_HELP) -> Callable[..., Any]:
     """The ``--json`` flag of a command."""
-    return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(function)
+    return click.option("--json", "as_json", is_flag=True, help=help)(function)
 
 
 class Duration(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5 only

@@ -359,3 +359,31 @@ def test_the_emulator_banner_base_urls_work_as_given(emu: Emulator) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["name"] == "batches/b1"
+
+
+# ------------------------------------------------------------------------------ smaller (12)
+
+
+def test_help_texts_say_what_is_printed_and_the_emulator_options_match() -> None:
+    delete_help = " ".join(gemini_ops("delete", "--help").stdout.split())
+    assert '--json Print {"name": NAME, "deleted": true} per name deleted.' in delete_help
+    emulator_help = gemini_ops("emulator", "--help").stdout
+    for option in ("--cancel-delay", "--log-level", "--seed-demo", "--vertex-token"):
+        assert option in emulator_help
+
+
+def test_the_missing_key_error_speaks_command_line() -> None:
+    result = gemini_ops("get", "batches/b1")
+    assert result.returncode == 4
+    assert "--api-key" in result.stderr
+    assert "GOOGLE_API_KEY" in result.stderr
+
+
+def test_a_wait_timeout_speaks_one_unit(emu: Emulator) -> None:
+    emu.create_operation("batches/slow", duration=None)
+    result = gemini_ops(
+        "--base-url", emu.url, "--api-key", KEY, "wait", "batches/slow", "--timeout", "3s",
+        "--poll-interval", "500ms",
+    )  # fmt: skip
+    assert result.returncode == 3
+    assert re.search(r"\(last seen at \d+%\)$", result.stderr.strip()), result.stderr
