@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -23,6 +24,8 @@ from gemini_ops._core.routes import (
 )
 from gemini_ops._core.validate import check_count
 from gemini_ops._http.wire import parse_json_object
+
+logger = logging.getLogger("gemini_ops")
 
 
 class Named(Protocol):
@@ -105,6 +108,8 @@ class BaseOperations(Generic[ClientT]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        for note in self._settings.notes:
+            logger.warning(note)
         self._http_client: ClientT | None = http_client
         self._clients: dict[Backend, ClientT] = {}
         self._lock = threading.Lock()
@@ -272,8 +277,11 @@ class BaseOperations(Generic[ClientT]):
             if s.credentials is not None:
                 return GoogleCredentialsAuth(s.credentials)
             raise CredentialsError(
-                "no Gemini API key: pass api_key=, or set GEMINI_API_KEY or GOOGLE_API_KEY"
+                "no Gemini API key: set GOOGLE_API_KEY or GEMINI_API_KEY, or pass api_key= "
+                "(--api-key on the command line)"
             )
+        if s.vertex_api_key:
+            return ApiKeyAuth(s.vertex_api_key)
         credentials = s.credentials
         if credentials is None:
             credentials, _project = default_credentials([CLOUD_PLATFORM_SCOPE])

@@ -120,7 +120,7 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
     return None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class Status:
     """A google.rpc.Status: why a finished operation failed.
 
@@ -130,6 +130,12 @@ class Status:
     code: int
     message: str = ""
     details: tuple[Mapping[str, Any], ...] = ()
+
+    def __repr__(self) -> str:
+        details = f", details={list(self.details)!r}" if self.details else ""
+        return (
+            f"Status(code={self.code}, status={self.status!r}, message={self.message!r}{details})"
+        )
 
     @property
     def status(self) -> str:

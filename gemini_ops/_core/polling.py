@@ -162,7 +162,12 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def _timeout(name: str, last: Operation | None, timeout: float | None) -> WaitTimeoutError:
-    state = "never polled" if last is None else f"last progress {last.progress}"
+    if last is None:
+        state = "never polled"
+    elif last.progress is None:
+        state = "last seen running, progress unknown"
+    else:
+        state = f"last seen at {math.floor(last.progress)}%"
     return WaitTimeoutError(
         f"{name} was not done after {timeout} s ({state})", last, pending={name: last}
     )
