@@ -93,16 +93,31 @@ def client_options(conn: Connection, extras: Mapping[str, Any]) -> dict[str, Any
 
 
 def _load_credentials(key_path: str) -> Any:
-    """Google credentials from a JSON file (service account, authorized user, ...)."""
-    import google.auth
-
+    """Google credentials from a JSON key file: a service account or an authorized user."""
     try:
-        credentials, _project = google.auth.load_credentials_from_file(  # type: ignore[no-untyped-call]
-            key_path, scopes=[_CLOUD_PLATFORM_SCOPE]
-        )
-    except google.auth.exceptions.DefaultCredentialsError as exc:
+        with open(key_path, encoding="utf-8") as file:
+            info = json.load(file)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"key_path {key_path!r} is not a readable JSON file: {exc}") from None
+    kind = info.get("type") if isinstance(info, dict) else None
+    try:
+        if kind == "service_account":
+            from google.oauth2 import service_account
+
+            return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                info, scopes=[_CLOUD_PLATFORM_SCOPE]
+            )
+        if kind == "authorized_user":
+            from google.oauth2 import credentials
+
+            return credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                info, scopes=[_CLOUD_PLATFORM_SCOPE]
+            )
+    except ValueError as exc:
         raise ValueError(f"key_path {key_path!r}: {exc}") from None
-    return credentials
+    raise ValueError(
+        f"key_path {key_path!r}: type must be 'service_account' or 'authorized_user', got {kind!r}"
+    )
 
 
 class GeminiOpsHook(BaseHook):
@@ -152,7 +167,7 @@ class GeminiOpsHook(BaseHook):
         options = client_options(conn, extras)
         key_path = extras.get("key_path")
         if key_path:
-            options["credentials"] = await asyncio.to_thread(_load_credentials, key_path)
+            options["credentials"] = _load_credentials(key_path)
         return AsyncOperations(**options)
 
 
