@@ -167,7 +167,7 @@ class GeminiOpsHook(BaseHook):
         options = client_options(conn, extras)
         key_path = extras.get("key_path")
         if key_path:
-            options["credentials"] = _load_credentials(key_path)
+            options["credentials"] = await asyncio.to_thread(_load_credentials, key_path)
         return AsyncOperations(**options)
 
 

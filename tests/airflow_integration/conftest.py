@@ -21,7 +21,7 @@ import pytest
 _HOME = Path(tempfile.mkdtemp(prefix="gemini-ops-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_HOME)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
-os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(_HOME / "dags")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent / "dags")
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_HOME / 'airflow.db'}"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 
@@ -32,6 +32,13 @@ API_KEY_SECRET = "airflow-test-api-key-3d9f"
 VERTEX_TOKEN_SECRET = "airflow-test-vertex-token-7c1e"
 PRIVATE_KEY_ID = "airflow-test-private-key-id-55a0"
 SECRETS = (API_KEY_SECRET, VERTEX_TOKEN_SECRET, PRIVATE_KEY_ID, "PRIVATE KEY")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Airflow's in-process API server imports starlette's test client, which warns on import."""
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Using `httpx` with `starlette.testclient`"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -120,9 +127,7 @@ def set_connection(monkeypatch: pytest.MonkeyPatch, conn_id: str, **fields: Any)
 @pytest.fixture
 def api_key_conn(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> str:  # noqa: F811
     """The default connection: the emulator's API key, its URL as host."""
-    set_connection(
-        monkeypatch, "gemini_ops_default", host=emulator.url, password=emulator.api_key
-    )
+    set_connection(monkeypatch, "gemini_ops_default", host=emulator.url, password=emulator.api_key)
     return "gemini_ops_default"
 
 

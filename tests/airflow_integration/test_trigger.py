@@ -116,7 +116,9 @@ def test_deadline_in_the_past_sends_nothing(emulator: Emulator, api_key_conn: st
     assert emulator.requests() == []
 
 
-def test_a_retry_hint_past_the_deadline_ends_the_wait(emulator: Emulator, api_key_conn: str) -> None:
+def test_a_retry_hint_past_the_deadline_ends_the_wait(
+    emulator: Emulator, api_key_conn: str
+) -> None:
     emulator.create_operation("batches/b7")
     emulator.inject_fault(path="/batches/b7", status=429, retry_delay="3600s")
     event = run(OperationTrigger("batches/b7", poll_interval=0.05, deadline=utc_in(30)))
@@ -253,7 +255,7 @@ def test_invalid_arguments() -> None:
     with pytest.raises(ValueError, match="poll_interval"):
         OperationTrigger("batches/x", poll_interval=0)
     with pytest.raises(ValueError, match="timezone-aware"):
-        OperationTrigger("batches/x", deadline=datetime.datetime(2030, 1, 1))  # noqa: DTZ001
+        OperationTrigger("batches/x", deadline=datetime.datetime(2030, 1, 1))
     with pytest.raises(ValueError, match="ISO 8601"):
         OperationTrigger("batches/x", deadline="tomorrow")
     with pytest.raises(ValueError, match="conn_id"):
