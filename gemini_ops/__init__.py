@@ -2,14 +2,14 @@
 
 ``Operations`` (sync) and ``AsyncOperations`` (asyncio) get, list, cancel, delete and wait for
 operations by name; ``Operation`` is what they return. Every error raised on purpose derives from
-``GeminiOpsError`` (the tree is drawn in ``gemini_ops._errors``).
+``GeminiOpsError`` (the tree is drawn in ``gemini_ops._core.errors``).
 """
 
 from __future__ import annotations
 
 from gemini_ops._async_client import AsyncOperations
 from gemini_ops._client import Operations
-from gemini_ops._errors import (
+from gemini_ops._core.errors import (
     AbortedError,
     AlreadyExistsError,
     ApiError,
@@ -38,7 +38,7 @@ from gemini_ops._errors import (
     UnsupportedMethodError,
     WaitTimeoutError,
 )
-from gemini_ops._names import (
+from gemini_ops._core.names import (
     Family,
     ParentFamily,
     ParsedName,
@@ -46,7 +46,8 @@ from gemini_ops._names import (
     parse_name,
     parse_parent,
 )
-from gemini_ops._operation import Operation, OperationsPage, Status
+from gemini_ops._core.operation import Operation, OperationsPage, Status
+from gemini_ops._core.results import BatchOutput, Video
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "AlreadyExistsError",
     "ApiError",
     "AsyncOperations",
+    "BatchOutput",
     "CredentialsError",
     "DataLossError",
     "DeadlineExceededError",
@@ -86,6 +88,7 @@ __all__ = [
     "UnimplementedError",
     "UnknownApiError",
     "UnsupportedMethodError",
+    "Video",
     "WaitTimeoutError",
     "__version__",
     "parse_name",

@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
-from gemini_ops._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from gemini_ops._errors import GeminiOpsError
-from gemini_ops._operation import Operation, OperationsPage
-from gemini_ops._pagination import PageTokens
-from gemini_ops._polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
-from gemini_ops._transport import build_client, deadline_scope, detach
+from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.operation import Operation, OperationsPage
+from gemini_ops._core.pagination import PageTokens
+from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
+from gemini_ops._http.clients import build_client, detach
+from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
 

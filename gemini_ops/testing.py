@@ -220,7 +220,8 @@ def instant_sleeps() -> Iterator[None]:
     short durations so tests do not wait out real poll intervals. It patches module-level
     hooks, so it applies to every thread: do not use it around code that must really sleep.
     """
-    from gemini_ops import _async_client, _client, _transport
+    from gemini_ops import _async_client, _client
+    from gemini_ops._http import retry as _transport
 
     async def no_async_sleep(seconds: float) -> None:
         import asyncio

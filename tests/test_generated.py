@@ -23,7 +23,7 @@ from gemini_ops_api.models.list_operations_response import ListOperationsRespons
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "operations.yaml"
-PAYLOADS = ROOT.parent / "shared" / "reference" / "payloads"
+PAYLOADS = ROOT / "tests" / "data" / "payloads"
 
 VERTEX = "projects/p-1/locations/us-central1"
 # operationId (module name) -> (HTTP method, raw path after the version, kind of answer)

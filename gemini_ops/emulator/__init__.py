@@ -13,13 +13,12 @@ Requires the `emulator` extra (starlette, uvicorn).
 from __future__ import annotations
 
 from gemini_ops.emulator._app import (
-    DEFAULT_PAGE_SIZE,
     DEFAULT_WAIT_TIMEOUT,
-    MAX_PAGE_SIZE,
     MAX_WAIT_TIMEOUT,
     ConnectionDropped,
     EmulatorApp,
 )
+from gemini_ops.emulator._paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gemini_ops.emulator._state import EmulatorState
 
 DEFAULT_API_KEY = "emulator-api-key"

@@ -1,14 +1,11 @@
-"""The ASGI application: Google's operations API, plus the `/_emulator/` control plane."""
+"""The ASGI application: Google's operations API; `/_emulator/` goes to the control plane."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 import logging
-import re
-from typing import Any, NoReturn
+from typing import NoReturn
 from urllib.parse import parse_qsl, quote, unquote_plus
 
 from starlette.datastructures import Headers
@@ -16,35 +13,33 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from gemini_ops.emulator._control import control
 from gemini_ops.emulator._faults import Fault
 from gemini_ops.emulator._names import Route, match_route
+from gemini_ops.emulator._paging import decode_page_token, encode_page_token, list_filter, page_size
 from gemini_ops.emulator._state import EmulatorState
 from gemini_ops.emulator._wire import (
+    JSON_MEDIA_TYPE,
     TYPE_PREFIX,
     ApiError,
     JSONObject,
     bad_request,
-    dumps,
+    error_response,
+    json_response,
     parse_duration,
 )
 
 logger = logging.getLogger("gemini_ops.emulator")
 
-JSON_MEDIA_TYPE = "application/json; charset=UTF-8"
 
 # Scope extension through which the emulator's uvicorn protocol lets the app close the connection.
 DROP_EXTENSION = "gemini_ops.emulator.drop"
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 1000
 DEFAULT_WAIT_TIMEOUT = 30.0
 MAX_WAIT_TIMEOUT = 60.0
 # How often a blocked `:wait` (or an injected delay) looks at the state again.
 POLL_INTERVAL = 0.02
 
-_INT32_MAX = 2**31 - 1
-_INTEGER = re.compile(r"[+-]?\d+")
-_FILTER = re.compile(r"\s*done\s*=\s*(true|false)\s*", re.IGNORECASE)
 
 # Query parameters every Google API accepts (system parameters).
 _SYSTEM_PARAMS = frozenset(
@@ -75,8 +70,6 @@ _LIST_PARAMS = frozenset(
 )
 _SECRET_PARAMS = frozenset({"key", "access_token"})
 
-_CREATE_FIELDS = frozenset({"name", "duration", "error", "response", "metadata"})
-_COMPLETE_FIELDS = frozenset({"name", "error", "response"})
 
 _MISSING_CREDENTIALS = (
     "Request is missing required authentication credential. Expected OAuth 2 access token, "
@@ -126,20 +119,6 @@ def redact_query(query: str) -> str:
     return "&".join(parts)
 
 
-def _json_response(
-    body: Any, status: int = 200, *, pretty: bool = True, headers: dict[str, str] | None = None
-) -> Response:
-    return Response(
-        dumps(body, pretty=pretty), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE
-    )
-
-
-def _error_response(error: ApiError, *, pretty: bool = True) -> Response:
-    return _json_response(
-        error.envelope(), error.http_status, pretty=pretty, headers=error.headers or None
-    )
-
-
 def _error_info(reason: str, surface: str) -> JSONObject:
     return {
         "@type": TYPE_PREFIX + "google.rpc.ErrorInfo",
@@ -159,59 +138,6 @@ def _parse_bool(params: dict[str, str], names: tuple[str, str], field: str) -> b
     if lowered in {"false", "0"}:
         return False
     raise bad_request(field, f"Invalid value at '{field}' (TYPE_BOOL), \"{value}\"")
-
-
-def _page_size(params: dict[str, str]) -> int:
-    raw = params.get("pageSize", params.get("page_size", ""))
-    if raw == "":
-        return DEFAULT_PAGE_SIZE
-    if _INTEGER.fullmatch(raw) is None or not -(2**31) <= int(raw) <= _INT32_MAX:
-        raise bad_request("page_size", f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"")
-    size = int(raw)
-    if size < 0:
-        raise bad_request("page_size", f"Invalid page_size {size}: must not be negative.")
-    if size == 0:
-        return DEFAULT_PAGE_SIZE
-    return min(size, MAX_PAGE_SIZE)
-
-
-def _filter(params: dict[str, str]) -> tuple[str, bool | None]:
-    raw = params.get("filter", "")
-    if raw.strip() == "":
-        return "", None
-    match = _FILTER.fullmatch(raw)
-    if match is None:
-        raise bad_request(
-            "filter", f'Invalid filter "{raw}": supported filters are done=true and done=false.'
-        )
-    done = match.group(1).lower() == "true"
-    return f"done={str(done).lower()}", done
-
-
-def encode_page_token(parent: str, filter_text: str, after: int) -> str:
-    """Build an opaque page token: where to continue, bound to the list's parent and filter."""
-    raw = json.dumps([parent, filter_text, after], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_page_token(token: str, parent: str, filter_text: str) -> int:
-    invalid = bad_request("page_token", "Invalid page token.")
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        value = json.loads(raw)
-    except (binascii.Error, ValueError):
-        raise invalid from None
-    if (
-        not isinstance(value, list)
-        or len(value) != 3
-        or value[0] != parent
-        or value[1] != filter_text
-        or isinstance(value[2], bool)
-        or not isinstance(value[2], int)
-        or value[2] < 0
-    ):
-        raise invalid
-    return value[2]
 
 
 def _wait_timeout(params: dict[str, str]) -> float:
@@ -249,7 +175,7 @@ class EmulatorApp:
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if raw else quote(scope["path"])
         if raw_path == "/_emulator" or raw_path.startswith("/_emulator/"):
-            response = await self._control(Request(scope, receive), raw_path)
+            response = await control(self.state, Request(scope, receive), raw_path)
             await response(scope, receive, send)
             return
         await self._api(scope, receive, send, raw_path)
@@ -338,7 +264,7 @@ class EmulatorApp:
             )
         headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
         error = ApiError(status, fault.message, details=details, headers=headers)
-        response = _error_response(error, pretty=pretty)
+        response = error_response(error, pretty=pretty)
         if fault.body is not None:
             response = self._mangle(response, fault)
         return response
@@ -377,8 +303,8 @@ class EmulatorApp:
             self._check_params(params, route)
             body = await self._dispatch(request, route, params, fault)
         except ApiError as error:
-            return _error_response(error, pretty=pretty)
-        return _json_response(body, pretty=pretty)
+            return error_response(error, pretty=pretty)
+        return json_response(body, pretty=pretty)
 
     def _authenticate(self, headers: Headers, params: dict[str, str], route: Route) -> None:
         key = headers.get("x-goog-api-key") or params.get("key") or ""
@@ -466,13 +392,13 @@ class EmulatorApp:
         return await self._fetch(request, route)
 
     def _list(self, route: Route, params: dict[str, str], *, repeat: bool) -> JSONObject:
-        size = _page_size(params)
-        filter_text, done = _filter(params)
+        size = page_size(params)
+        filter_text, done = list_filter(params)
         _parse_bool(
             params, ("returnPartialSuccess", "return_partial_success"), "return_partial_success"
         )
         token = params.get("pageToken", params.get("page_token", ""))
-        after = _decode_page_token(token, route.target, filter_text) if token else 0
+        after = decode_page_token(token, route.target, filter_text) if token else 0
         now = self.state.clock()
         records, next_after = self.state.page(
             route.target, after=after, limit=size, done=done, now=now
@@ -518,68 +444,6 @@ class EmulatorApp:
                 f"Operation name {name} does not belong to the model {route.target}.",
             )
         return self.state.get(name).render(self.state.clock(), route.version)
-
-    # The control plane ---------------------------------------------------------------------------
-
-    async def _control(self, request: Request, raw_path: str) -> Response:
-        method = request.method
-        path = raw_path.removeprefix("/_emulator")
-        state = self.state
-        try:
-            if path == "/operations" and method == "POST":
-                data = await _json_body(request, _CREATE_FIELDS)
-                if "name" not in data:
-                    raise bad_request("name", "name is required.")
-                record = state.create(
-                    data["name"],
-                    duration=data.get("duration"),
-                    error=data.get("error"),
-                    response=data.get("response"),
-                    metadata=data.get("metadata"),
-                )
-                return _json_response(record.render(state.clock(), None))
-            if path == "/operations" and method == "GET":
-                now = state.clock()
-                return _json_response(
-                    {"operations": [r.render(now, None) for r in state.operations()]}
-                )
-            if path == "/operations:complete" and method == "POST":
-                data = await _json_body(request, _COMPLETE_FIELDS)
-                record = state.complete(
-                    data.get("name"), error=data.get("error"), response=data.get("response")
-                )
-                return _json_response(record.render(state.clock(), None))
-            if path == "/faults" and method == "POST":
-                fault = state.add_fault(await _json_body(request, None))
-                return _json_response(fault.to_json())
-            if path == "/faults" and method == "GET":
-                return _json_response({"faults": [f.to_json() for f in state.faults()]})
-            if path == "/faults" and method == "DELETE":
-                state.clear_faults()
-                return _json_response({})
-            if path == "/reset" and method == "POST":
-                state.reset()
-                return _json_response({})
-            if path == "/requests" and method == "GET":
-                return _json_response({"requests": state.requests()})
-            raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
-        except ApiError as error:
-            return _error_response(error)
-
-
-async def _json_body(request: Request, fields: frozenset[str] | None) -> JSONObject:
-    raw = await request.body()
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "Invalid JSON payload received.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "Invalid JSON payload received. Expected an object.")
-    if fields is not None:
-        unknown = sorted(set(data) - fields)
-        if unknown:
-            raise bad_request(unknown[0], f"Unknown field {unknown[0]!r}.")
-    return data
 
 
 def _raise_dropped() -> NoReturn:

@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.responses import Response
+
 JSONObject = dict[str, Any]
 
 # HTTP status → canonical status name, as Google's front end maps them.
@@ -147,3 +149,22 @@ def format_duration(seconds: float) -> str:
     """Format seconds as a Duration JSON string: `"0.5s"`, `"17s"`."""
     text = f"{seconds:.9f}".rstrip("0").rstrip(".")
     return f"{text}s"
+
+
+JSON_MEDIA_TYPE = "application/json; charset=UTF-8"
+
+
+def json_response(
+    body: Any, status: int = 200, *, pretty: bool = True, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON answer, as Google's front end formats it."""
+    return Response(
+        dumps(body, pretty=pretty), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE
+    )
+
+
+def error_response(error: ApiError, *, pretty: bool = True) -> Response:
+    """The `google.rpc.Status` envelope of `error`, with its status and headers."""
+    return json_response(
+        error.envelope(), error.http_status, pretty=pretty, headers=error.headers or None
+    )

@@ -26,7 +26,7 @@ from gemini_ops import (
     parse_name,
     parse_parent,
 )
-from gemini_ops._errors import error_from_response, parse_json_object, retry_delay_from_response
+from gemini_ops._http.wire import error_from_response, parse_json_object, retry_delay_from_response
 
 EXAMPLES = int(os.environ.get("GEMINI_OPS_FUZZ_EXAMPLES", "1000"))
 # A hang fails the run; a longer campaign gets proportionally longer.

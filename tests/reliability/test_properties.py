@@ -29,7 +29,7 @@ from gemini_ops import (
     OperationsPage,
     parse_name,
 )
-from gemini_ops._errors import error_from_response
+from gemini_ops._http.wire import error_from_response
 
 pytestmark = pytest.mark.timeout(60)
 

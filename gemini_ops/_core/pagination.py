@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gemini_ops._errors import PaginationError
-from gemini_ops._operation import OperationsPage
+from gemini_ops._core.errors import PaginationError
+from gemini_ops._core.operation import OperationsPage
 
 
 class PageTokens:

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import gemini_ops._errors as errors_module
-from gemini_ops._errors import (
+import gemini_ops._core.errors as errors_module
+from gemini_ops._core.errors import (
     AbortedError,
     AlreadyExistsError,
     ApiError,
@@ -41,14 +41,17 @@ from gemini_ops._errors import (
     UnknownApiError,
     WaitTimeoutError,
     error_for_status,
+)
+from gemini_ops._core.rpc import parse_duration
+from gemini_ops._http.redact import redact_url
+from gemini_ops._http.wire import (
     error_from_response,
-    parse_duration,
+    invalid_response,
     parse_json_object,
-    redact_url,
     retry_delay_from_response,
 )
 
-PAYLOADS = Path("/work/shared/reference/payloads")
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "payloads"
 URL = "https://host/v1beta/batches/x"
 
 # (canonical status, rpc code, HTTP status from the reference table, class)
@@ -642,7 +645,7 @@ def test_invalid_name_error() -> None:
 
 def test_invalid_response_error() -> None:
     resp = response(200, b"<html>maintenance</html>", headers={"content-type": "text/html"})
-    error = InvalidResponseError.from_response(resp, "expected a JSON object")
+    error = invalid_response(resp, "expected a JSON object")
     assert error.http_status == 200
     assert error.excerpt == "maintenance"
     assert str(error) == f"HTTP 200: expected a JSON object: maintenance (GET {URL})"

@@ -18,9 +18,9 @@ from gemini_ops import (
     OperationsPage,
     Status,
 )
-from gemini_ops._operation import progress_of
+from gemini_ops._core.operation import progress_of
 
-PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "payloads"
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "payloads"
 
 
 def payload(name: str) -> dict[str, Any]:

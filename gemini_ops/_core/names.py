@@ -17,7 +17,7 @@ from typing import Literal
 
 import attrs
 
-from gemini_ops._errors import InvalidNameError
+from gemini_ops._core.errors import InvalidNameError
 
 Backend = Literal["gemini", "vertex_ai"]
 

@@ -19,21 +19,22 @@ import google.oauth2.credentials
 import httpx
 import pytest
 
-import gemini_ops._auth as auth_module
-from gemini_ops._auth import (
+import gemini_ops._http.auth as auth_module
+from gemini_ops._core.errors import (
+    CredentialsError,
+    PermissionDeniedError,
+    TransportError,
+    UnauthenticatedError,
+)
+from gemini_ops._http.auth import (
     CLOUD_PLATFORM_SCOPE,
     ApiKeyAuth,
     GoogleCredentialsAuth,
     HttpxAuthRequest,
     default_credentials,
 )
-from gemini_ops._errors import (
-    CredentialsError,
-    PermissionDeniedError,
-    TransportError,
-    UnauthenticatedError,
-)
-from gemini_ops._transport import build_async_client, build_client, deadline_scope
+from gemini_ops._http.clients import build_async_client, build_client
+from gemini_ops._http.deadline import deadline_scope
 
 BASE = "https://us-central1-aiplatform.googleapis.com/v1"
 NAME = "projects/p/locations/us-central1/operations/123"
@@ -462,7 +463,7 @@ def test_default_credentials_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_import_does_not_import_google_auth() -> None:
     code = (
-        "import sys, gemini_ops, gemini_ops._auth, gemini_ops._transport, gemini_ops._errors; "
+        "import sys, gemini_ops, gemini_ops._http.auth, gemini_ops._http.clients; "
         "loaded = sorted(m for m in sys.modules if m == 'google.auth' "
         "or m.startswith('google.auth.') or m == 'requests'); "
         "print(loaded); sys.exit(1 if loaded else 0)"

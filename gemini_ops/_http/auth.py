@@ -1,7 +1,7 @@
 """Authentication of requests: an API key header (Gemini API) or Google credentials (Vertex AI).
 
-Both are `httpx.Auth` objects, applied by the clients of `gemini_ops._transport` once per request,
-below the error mapping and above the retries.
+Both are `httpx.Auth` objects, applied by the clients of `gemini_ops._http.transport` once per
+request, below the error mapping and above the retries.
 
 google-auth is imported only when Google credentials are used, never by ``import gemini_ops``.
 Credentials are refreshed through httpx (`HttpxAuthRequest`), so ``requests`` is not needed.
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 import httpx
 
-from gemini_ops._errors import CredentialsError, TransportError, redact_url
-from gemini_ops._transport import time_left
+from gemini_ops._core.errors import CredentialsError, TransportError
+from gemini_ops._http.deadline import time_left
+from gemini_ops._http.redact import redact_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator

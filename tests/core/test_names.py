@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_ops import InvalidNameError, parse_name
-from gemini_ops._names import Family, ParentFamily, parse_parent
+from gemini_ops._core.names import Family, ParentFamily, parse_parent
 
 VALID = [
     (

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
-from gemini_ops._errors import UnsupportedMethodError
-from gemini_ops._names import Family, ParentFamily, ParsedName, ParsedParent
+from gemini_ops._core.errors import UnsupportedMethodError
+from gemini_ops._core.names import Family, ParentFamily, ParsedName, ParsedParent
 from gemini_ops_api.api.gemini import (
     cancel_batch,
     cancel_tuned_model_operation,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 import backoff
 
-from gemini_ops._errors import (
+from gemini_ops._core.errors import (
     ApiError,
     InvalidResponseError,
     TransportError,
@@ -26,7 +26,7 @@ from gemini_ops._errors import (
 )
 
 if TYPE_CHECKING:
-    from gemini_ops._operation import Operation
+    from gemini_ops._core.operation import Operation
 
 logger = logging.getLogger("gemini_ops")
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from gemini_ops import AsyncOperations, CredentialsError, Operations
-from gemini_ops._config import resolve_settings, vertex_host
+from gemini_ops._core.config import resolve_settings, vertex_host
 
 
 def settings(environ: dict[str, str], **kwargs: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from gemini_ops._names import Backend
+from gemini_ops._core.names import Backend
 
 GEMINI_HOST = "https://generativelanguage.googleapis.com"
 DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}

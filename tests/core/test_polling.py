@@ -16,7 +16,7 @@ from gemini_ops import (
     TransportError,
     WaitTimeoutError,
 )
-from gemini_ops._polling import (
+from gemini_ops._core.polling import (
     Deadline,
     Poll,
     PollPolicy,

@@ -1,0 +1,264 @@
+"""Reading Google's answers off the wire: error envelopes, retry hints, JSON bodies.
+
+Turns an `httpx.Response` into the `ApiError` it stands for (``{"error": ...}``, the one-element
+array form, the legacy ``errors`` list, OAuth's form, HTML from a proxy), reads the server's retry
+hints (``RetryInfo.retryDelay`` and ``Retry-After``), and decodes successful JSON bodies. Never
+raises anything but the typed errors it documents.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from gemini_ops._core.errors import ApiError, InvalidResponseError, error_for_status
+from gemini_ops._core.rpc import canonical_status, detail_type, parse_duration
+from gemini_ops._http.redact import redact_text, redact_url
+
+__all__ = [
+    "error_from_response",
+    "invalid_response",
+    "parse_json_object",
+    "retry_delay_from_response",
+]
+
+_EXCERPT_LENGTH = 200
+# Only the start of a body is looked at for an excerpt: keeps the regexes below cheap.
+_EXCERPT_SCAN = 8192
+_HTML_SKIPPED = re.compile(r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)")
+_HTML_TAG = re.compile(r"(?s)<[^>]*>")
+_WHITESPACE = re.compile(r"\s+")
+_RETRY_AFTER_SECONDS = re.compile(r"\d{1,10}(?:\.\d{1,9})?")
+
+
+def invalid_response(response: httpx.Response, problem: str) -> InvalidResponseError:
+    """Describe `response` (read already) as invalid because of `problem`."""
+    method, url = _request_of(response)
+    content = _content_of(response)
+    excerpt = _excerpt(content, _content_type(response), response) if content else ""
+    message = f"HTTP {response.status_code}: {problem}"
+    if excerpt:
+        message += f": {excerpt}"
+    if method and url:
+        message += f" ({method} {url})"
+    return InvalidResponseError(
+        message, http_status=response.status_code, excerpt=excerpt, method=method, url=url
+    )
+
+
+def error_from_response(response: httpx.Response) -> ApiError:
+    """Build the `ApiError` for an error answer; never raises, whatever the body holds.
+
+    Reads ``{"error": {...}}``, the one-element array form ``[{"error": {...}}]``, the legacy
+    ``errors`` list, and OAuth's ``{"error": "...", "error_description": "..."}``. A body that is
+    empty, not JSON (an HTML page from a proxy) or JSON of another shape gives a message naming
+    what arrived, with a short excerpt. The response should have been read; an unread streaming
+    one is treated as empty.
+    """
+    http_status = response.status_code
+    method, url = _request_of(response)
+    content = _content_of(response)
+    content_type = _content_type(response)
+    parsed, is_json = _loads(content)
+
+    envelope = _find_envelope(parsed) if is_json else None
+    status: str | None = None
+    details: tuple[dict[str, Any], ...] = ()
+    message: str | None = None
+    if isinstance(envelope, Mapping):
+        status = canonical_status(envelope.get("status"))
+        details = _details(envelope.get("details"))
+        message = _envelope_message(envelope)
+    elif isinstance(envelope, str) and parsed is not None:
+        # OAuth token endpoints: {"error": "invalid_grant", "error_description": "..."}.
+        description = parsed.get("error_description") if isinstance(parsed, Mapping) else None
+        message = f"{envelope}: {description}" if isinstance(description, str) else envelope
+
+    if message is None:
+        message = _describe_body(http_status, content, content_type, is_json, response)
+
+    cls = error_for_status(http_status, status)
+    return cls(
+        message,
+        http_status=http_status,
+        status=status or cls.canonical_status,
+        details=details,
+        retry_delay=_retry_delay(details, response),
+        method=method,
+        url=url,
+    )
+
+
+def retry_delay_from_response(response: httpx.Response) -> float | None:
+    """Seconds the server asked to wait: the larger of ``RetryInfo.retryDelay`` and ``Retry-After``.
+
+    Returns None when neither is present and valid. Never raises.
+    """
+    parsed, is_json = _loads(_content_of(response))
+    envelope = _find_envelope(parsed) if is_json else None
+    details = _details(envelope.get("details")) if isinstance(envelope, Mapping) else ()
+    return _retry_delay(details, response)
+
+
+def parse_json_object(response: httpx.Response) -> dict[str, Any]:
+    """Decode a successful answer's body as a JSON object.
+
+    Raises:
+        InvalidResponseError: the body is empty, not JSON, or JSON but not an object.
+
+    """
+    content = _content_of(response)
+    if not content.strip():
+        raise invalid_response(response, "empty body where JSON was expected")
+    parsed, is_json = _loads(content)
+    if not is_json:
+        raise invalid_response(
+            response, f"the body is not JSON ({_content_type(response) or 'no content type'})"
+        )
+    if not isinstance(parsed, dict):
+        raise invalid_response(response, f"expected a JSON object, got {_json_kind(parsed)}")
+    return parsed
+
+
+def _request_of(response: httpx.Response) -> tuple[str | None, str | None]:
+    try:
+        request = response.request
+    except RuntimeError:
+        return None, None
+    return request.method, redact_url(request.url)
+
+
+def _content_of(response: httpx.Response) -> bytes:
+    try:
+        return response.content
+    except Exception:
+        return b""
+
+
+def _content_type(response: httpx.Response) -> str:
+    value = str(response.headers.get("content-type", ""))
+    return value.split(";", 1)[0].strip().lower()
+
+
+def _loads(content: bytes) -> tuple[Any, bool]:
+    if not content.strip():
+        return None, False
+    try:
+        return json.loads(content), True
+    except Exception:  # ValueError, UnicodeDecodeError, RecursionError on deep nesting, ...
+        return None, False
+
+
+def _find_envelope(parsed: Any) -> Any:
+    if isinstance(parsed, list):
+        # Some Vertex paths wrap the envelope in a one-element array.
+        parsed = next((item for item in parsed if isinstance(item, Mapping)), None)
+    if isinstance(parsed, Mapping):
+        return parsed.get("error")
+    return None
+
+
+def _envelope_message(envelope: Mapping[str, Any]) -> str | None:
+    message = envelope.get("message")
+    if isinstance(message, str) and message:
+        return message
+    legacy = envelope.get("errors")
+    if isinstance(legacy, list):
+        for entry in legacy:
+            if isinstance(entry, Mapping) and isinstance(entry.get("message"), str):
+                return str(entry["message"])
+    return None
+
+
+def _details(value: Any) -> tuple[dict[str, Any], ...]:
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict(item) for item in value if isinstance(item, Mapping))
+
+
+def _retry_delay(details: Iterable[Mapping[str, Any]], response: httpx.Response) -> float | None:
+    delays: list[float] = []
+    for detail in details:
+        if detail_type(detail) == "RetryInfo":
+            seconds = parse_duration(detail.get("retryDelay"))
+            if seconds is not None and seconds >= 0:
+                delays.append(seconds)
+    after = _retry_after(response)
+    if after is not None:
+        delays.append(after)
+    return max(delays) if delays else None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        value = response.headers.get("retry-after")
+        if value is None:
+            return None
+        value = value.strip()
+        if _RETRY_AFTER_SECONDS.fullmatch(value):
+            return float(value)
+        when = email.utils.parsedate_to_datetime(value)
+        if when.tzinfo is None:
+            return None
+        now = time.time()
+        date = response.headers.get("date")
+        if date:
+            # Measure against the server's clock when it says what time it is.
+            try:
+                server_now = email.utils.parsedate_to_datetime(date)
+                if server_now.tzinfo is not None:
+                    now = server_now.timestamp()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                pass
+        seconds = when.timestamp() - now
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    except Exception:
+        return None
+
+
+def _describe_body(
+    http_status: int, content: bytes, content_type: str, is_json: bool, response: httpx.Response
+) -> str:
+    kind = content_type or "no content type"
+    if not content.strip():
+        return f"HTTP {http_status} with an empty body"
+    excerpt = _excerpt(content, content_type, response)
+    if is_json:
+        return f"HTTP {http_status} with an unexpected JSON body: {excerpt}"
+    return f"HTTP {http_status} with a non-JSON ({kind}) body: {excerpt}"
+
+
+def _excerpt(content: bytes, content_type: str, response: httpx.Response) -> str:
+    head = content[:_EXCERPT_SCAN]
+    try:
+        text = head.decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:
+        text = head.decode("utf-8", errors="replace")
+    if "html" in content_type or text.lstrip()[:1] == "<":
+        text = _HTML_TAG.sub(" ", _HTML_SKIPPED.sub(" ", text))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = redact_text(" ".join(text.split()))
+    if len(text) > _EXCERPT_LENGTH:
+        text = text[: _EXCERPT_LENGTH - 3].rstrip() + "..."
+    return text
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
