@@ -29,6 +29,7 @@ from gemini_ops import (
     WaitTimeoutError,
     parse_name,
 )
+from gemini_ops._http.auth import CLOUD_PLATFORM_SCOPE
 
 __all__ = [
     "CONN_TYPE",
@@ -47,9 +48,8 @@ DEFAULT_CONN_ID = "gemini_ops_default"
 
 Status = Literal["success", "failed", "timeout", "error"]
 
-# The connection extras understood, and the scope Vertex AI credentials are loaded with.
+# The connection extras understood.
 _EXTRAS = frozenset({"vertex_ai", "project", "location", "key_path", "api_version"})
-_CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
 def client_options(conn: Connection, extras: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,13 +105,13 @@ def _load_credentials(key_path: str) -> Any:
             from google.oauth2 import service_account
 
             return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
-                info, scopes=[_CLOUD_PLATFORM_SCOPE]
+                info, scopes=[CLOUD_PLATFORM_SCOPE]
             )
         if kind == "authorized_user":
             from google.oauth2 import credentials
 
             return credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
-                info, scopes=[_CLOUD_PLATFORM_SCOPE]
+                info, scopes=[CLOUD_PLATFORM_SCOPE]
             )
     except ValueError as exc:
         raise ValueError(f"key_path {key_path!r}: {exc}") from None

@@ -1,7 +1,7 @@
-# Sourced by scripts/check.sh: make .venv-airflow, a second virtual environment with Apache Airflow
-# and the project's `airflow` and `emulator` extras plus pytest, for tests/airflow/. Airflow pins its
-# dependencies tightly, so it lives apart from the dev tools in .venv. Reinstalls only when
-# pyproject.toml changes.
+# Sourced by scripts/check.sh: make .venv-airflow, a second virtual environment with Apache
+# Airflow, the project's `airflow` and `emulator` extras, pytest and mypy (the `airflow-dev`
+# extra), for tests/airflow_integration/. Airflow pins its dependencies tightly, so it lives apart
+# from the dev tools in .venv. Reinstalls only when pyproject.toml changes.
 python_bin="${PYTHON:-python3}"
 if [ ! -x .venv-airflow/bin/python ]; then
   "$python_bin" -m venv .venv-airflow

@@ -91,3 +91,14 @@ def test_bad_arguments() -> None:
         OperationSensor(task_id="w", name="batches/x", poll_interval=-1)
     with pytest.raises(ValueError, match="name"):
         OperationSensor(task_id="w", name="not a name").execute({})  # type: ignore[arg-type]
+
+
+def test_the_connection_type_is_registered() -> None:
+    from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
+
+    hooks = ProvidersManagerTaskRuntime().hooks
+    assert "gemini_ops" in hooks
+    info = hooks["gemini_ops"]
+    assert info is not None
+    assert info.hook_class_name == "gemini_ops.airflow.GeminiOpsHook"
+    assert info.package_name == "gemini-ops"
