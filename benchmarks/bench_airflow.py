@@ -81,7 +81,7 @@ def _case(server: Server, label: str, count: int, spread: float, poll: float, se
             base_url=server.url,
             headers={"x-goog-api-key": API_KEY},
             timeout=60,
-            limits=httpx.Limits(max_connections=100),
+            limits=httpx.Limits(max_connections=None),
         ) as client:
             wait = _triggers(server) if label == "triggers" else _floor(client)
             await asyncio.gather(*(one(wait, name) for name in names))
