@@ -36,9 +36,7 @@ SECRETS = (API_KEY_SECRET, VERTEX_TOKEN_SECRET, PRIVATE_KEY_ID, "PRIVATE KEY")
 
 def pytest_configure(config: pytest.Config) -> None:
     """Airflow's in-process API server imports starlette's test client, which warns on import."""
-    config.addinivalue_line(
-        "filterwarnings", "ignore:Using `httpx` with `starlette.testclient`"
-    )
+    config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
 
 
 @pytest.fixture(scope="session")
