@@ -18,12 +18,14 @@ Outcome = Literal["running", "succeeded", "failed", "cancelled"]
 GEMINI_DEFAULT_VERSION = "v1beta"
 VERTEX_DEFAULT_VERSION = "v1"
 
-# Vertex metadata types by collection; every one of them wraps a `genericMetadata`.
+# Vertex metadata types by collection; every one of them wraps a `genericMetadata`. Operations under
+# a RAG corpus are file imports: ImportRagFilesOperationMetadata is the one type here with a
+# progress field of its own (`progressPercentage`); the others carry no progress at all.
 _VERTEX_METADATA_TYPES = {
     "endpoints": "DeployModelOperationMetadata",
     "models": "UploadModelOperationMetadata",
     "datasets": "CreateDatasetOperationMetadata",
-    "ragCorpora": "CreateRagCorpusOperationMetadata",
+    "ragCorpora": "ImportRagFilesOperationMetadata",
     "reasoningEngines": "CreateReasoningEngineOperationMetadata",
     "indexes": "CreateIndexOperationMetadata",
     "indexEndpoints": "DeployIndexOperationMetadata",
@@ -31,6 +33,7 @@ _VERTEX_METADATA_TYPES = {
     "tuningJobs": "RebaseTunedModelOperationMetadata",
 }
 _VERTEX_DEFAULT_METADATA_TYPE = "DeleteOperationMetadata"
+_VERTEX_PROGRESS_TYPES = frozenset({"ImportRagFilesOperationMetadata"})
 
 _BATCH_REQUESTS = 100
 _BATCH_PENDING_FRACTION = 0.1
@@ -266,7 +269,8 @@ def _vertex_metadata(info: NameInfo, version: str | None, snap: Snapshot) -> JSO
             "updateTime": timestamp(snap.update_time),
         },
     }
-    percent = 100 if snap.outcome == "succeeded" else int(snap.fraction * 100)
-    if percent:
-        meta["progressPercentage"] = percent
+    if message in _VERTEX_PROGRESS_TYPES:
+        percent = 100 if snap.outcome == "succeeded" else int(snap.fraction * 100)
+        if percent:
+            meta["progressPercentage"] = percent
     return meta
