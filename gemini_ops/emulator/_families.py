@@ -100,12 +100,18 @@ def response_type(info: NameInfo) -> str:
         "generated_file": "GeneratedFile",
         "file_search_import": "ImportFileResponse",
         "file_search_upload": "UploadToFileSearchStoreResponse",
-        "vertex_publisher": "GenerateVideoResponse",
     }.get(info.family, "google.protobuf.Empty")
+
+
+# Veo on Vertex answers with a message of the model's own service, not of the aiplatform package
+# (whose `GenerateVideoResponse` is another message, with other fields).
+_VERTEX_VIDEO_TYPE = "cloud.ai.large_models.vision.GenerateVideoResponse"
 
 
 def response_type_url(info: NameInfo, version: str | None) -> str:
     """Full `@type` of the family's response."""
+    if info.family == "vertex_publisher":
+        return TYPE_PREFIX + _VERTEX_VIDEO_TYPE
     message = response_type(info)
     if message.startswith("google.protobuf."):
         return TYPE_PREFIX + message

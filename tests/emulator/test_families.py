@@ -243,7 +243,9 @@ def test_fetch_predict_operation(
     emulator.complete(name)
     done = client.post(url, headers=vertex, json={"operationName": name}).json()
     assert done["done"] is True
-    assert done["response"]["@type"] == f"{AP}.v1.GenerateVideoResponse"
+    assert done["response"]["@type"] == (
+        "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
+    )
     video = done["response"]["videos"][0]
     assert video["gcsUri"].startswith("gs://")
     assert video["mimeType"] == "video/mp4"
