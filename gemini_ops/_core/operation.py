@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         PredictLongRunningMetadata,
         PredictLongRunningResponse,
         TunedModel,
+        UploadToFileSearchStoreResponse,
         VertexOperationMetadata,
     )
 
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
 TypedModel: TypeAlias = (
     "CreateTunedModelMetadata | TunedModel | PredictLongRunningMetadata"
     " | PredictLongRunningResponse | GenerateContentBatch | EmbedContentBatch"
-    " | GenerateContentBatchOutput | ImportFileResponse | GenericOperationMetadata"
-    " | GenerateVideoResponse | VertexOperationMetadata"
+    " | GenerateContentBatchOutput | ImportFileResponse | UploadToFileSearchStoreResponse"
+    " | GenericOperationMetadata | GenerateVideoResponse | VertexOperationMetadata"
 )
 
 #: Canonical status names by google.rpc code.
@@ -197,6 +198,7 @@ def _typed_models() -> dict[str, Any]:
         PredictLongRunningMetadata,
         PredictLongRunningResponse,
         TunedModel,
+        UploadToFileSearchStoreResponse,
     )
 
     return {
@@ -208,7 +210,7 @@ def _typed_models() -> dict[str, Any]:
         "EmbedContentBatch": EmbedContentBatch,
         "GenerateContentBatchOutput": GenerateContentBatchOutput,
         "ImportFileResponse": ImportFileResponse,
-        "UploadToFileSearchStoreResponse": ImportFileResponse,
+        "UploadToFileSearchStoreResponse": UploadToFileSearchStoreResponse,
         "GenericOperationMetadata": GenericOperationMetadata,
         "GenerateVideoResponse": GenerateVideoResponse,
     }
@@ -410,7 +412,7 @@ class Operation:
         """The response as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: TunedModel, PredictLongRunningResponse, GenerateContentBatchOutput,
-        ImportFileResponse, GenerateVideoResponse.
+        ImportFileResponse, UploadToFileSearchStoreResponse, GenerateVideoResponse.
         """
         return _typed(self.response, self.response_type)
 

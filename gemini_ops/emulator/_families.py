@@ -38,6 +38,7 @@ _VERTEX_PROGRESS_TYPES = frozenset({"ImportRagFilesOperationMetadata"})
 _BATCH_REQUESTS = 100
 _BATCH_PENDING_FRACTION = 0.1
 _TUNING_STEPS = 250
+_UPLOAD_SIZE_BYTES = 482_113
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,15 @@ def default_response(info: NameInfo, version: str | None, snap: Snapshot) -> JSO
         return {"@type": at, "responsesFile": f"files/batch-{info.leaf}-responses"}
     if family in {"corpus", "file_search_import", "file_search_upload"}:
         parent = "/".join(info.name.split("/")[:2])
-        return {"@type": at, "parent": parent, "documentName": f"{parent}/documents/{info.leaf}"}
+        answer: JSONObject = {
+            "@type": at,
+            "parent": parent,
+            "documentName": f"{parent}/documents/{info.leaf}",
+        }
+        if family == "file_search_upload":
+            answer["mimeType"] = "application/pdf"
+            answer["sizeBytes"] = str(_UPLOAD_SIZE_BYTES)
+        return answer
     if family == "generated_file":
         return {
             "@type": at,

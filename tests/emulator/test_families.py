@@ -136,7 +136,12 @@ def test_failed_batch(emulator: Emulator, client: httpx.Client, gemini: dict[str
         (
             "fileSearchStores/s1/upload/operations/o1",
             "UploadToFileSearchStoreResponse",
-            {"parent": "fileSearchStores/s1", "documentName": "fileSearchStores/s1/documents/o1"},
+            {
+                "parent": "fileSearchStores/s1",
+                "documentName": "fileSearchStores/s1/documents/o1",
+                "mimeType": "application/pdf",
+                "sizeBytes": "482113",
+            },
         ),
     ],
 )
