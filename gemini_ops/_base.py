@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
@@ -21,6 +21,7 @@ from gemini_ops._core.routes import (
     operation_request,
     supports,
 )
+from gemini_ops._core.validate import check_count
 from gemini_ops._http.wire import parse_json_object
 
 
@@ -160,10 +161,8 @@ class BaseOperations(Generic[ClientT]):
         page_token: str | None,
         filter: str | None,
     ) -> Target:
-        if page_size is not None and (
-            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
-        ):
-            raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+        if page_size is not None:
+            check_count("page_size", page_size, minimum=1)
         if page_token is not None and not isinstance(page_token, str):
             raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
         if filter is not None and not isinstance(filter, str):
@@ -210,6 +209,7 @@ class BaseOperations(Generic[ClientT]):
         timeout: float | None,
         on_progress: ProgressCallback | None,
         auth: str | None,
+        deadline: Deadline | None = None,
     ) -> WaitPlan:
         parsed = parse_name(name_of(operation))
         self._backend(parsed.backend, auth, parsed.name)
@@ -218,11 +218,28 @@ class BaseOperations(Generic[ClientT]):
         return WaitPlan(
             name=parsed.name,
             policy=policy,
-            deadline=Deadline.after(timeout),
+            deadline=Deadline.after(timeout) if deadline is None else deadline,
             timeout=timeout,
             long_poll=supports(parsed.family, "wait"),
             on_progress=on_progress,
         )
+
+    def _fleet_plans(
+        self,
+        operations: Iterable[OperationRef],
+        poll_interval: float,
+        timeout: float | None,
+        on_progress: ProgressCallback | None,
+        auth: str | None,
+    ) -> list[WaitPlan]:
+        """The plans of one ``wait_many``: every name validated first, one shared deadline."""
+        if isinstance(operations, str | Operation):
+            raise TypeError("wait_many takes an iterable of operations, not a single one")
+        policy = PollPolicy.fixed(poll_interval)
+        deadline = Deadline.after(timeout)
+        return [
+            self._wait_plan(op, policy, timeout, on_progress, auth, deadline) for op in operations
+        ]
 
     def _url(self, target: Target) -> str:
         root = self._settings.root(target.backend, target.location)

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
-from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
-from gemini_ops._http.clients import build_client, detach
+from gemini_ops._core.polling import (
+    MAX_LONG_POLLS_IN_FLIGHT,
+    MAX_POLLS_IN_FLIGHT,
+    Finished,
+    Poll,
+    PollPolicy,
+    WaitPlan,
+    fleet_flow,
+    wait_flow,
+)
+from gemini_ops._http.clients import borrow_client, build_client, detach
 from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
-
-
-def _sleep(seconds: float) -> None:
-    """Sleep between polls; the one place waits sleep, so tests can replace it."""
-    time.sleep(seconds)
 
 
 class Operations(BaseOperations[httpx.Client]):
@@ -87,13 +93,15 @@ class Operations(BaseOperations[httpx.Client]):
     def raw_client(self, auth: str | None = None) -> AuthenticatedClient:
         """The generated low-level client, sending through this client's httpx client.
 
-        Raw calls get the same auth, retries, base URL and typed errors. Use it for what the
-        facade does not cover; see ``gemini_ops_api.api``.
+        Raw calls get the same auth, retries, base URL and typed errors, over this client's
+        connections; the generated client has an httpx client of its own, so closing it (``with
+        ops.raw_client() as raw:``) or ``raw.with_headers(...)`` leaves this client unchanged.
+        Use it for what the facade does not cover; see ``gemini_ops_api.api``.
         """
         backend = self._raw_backend(auth)
         http = self._client_for(backend, build_client)
         raw = AuthenticatedClient(base_url=str(http.base_url), token="")
-        raw.set_httpx_client(http)
+        raw.set_httpx_client(borrow_client(http))
         return raw
 
     def _send(self, target: Target) -> httpx.Response:
@@ -187,7 +195,7 @@ class Operations(BaseOperations[httpx.Client]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it.
+        exists, each poll long-polls with it, held at most until the next poll is due.
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
@@ -216,6 +224,7 @@ class Operations(BaseOperations[httpx.Client]):
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
         return self._wait(plan, auth)
 
+    @overload
     def wait_many(
         self,
         operations: Iterable[OperationRef],
@@ -224,29 +233,80 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
-    ) -> Iterator[Operation]:
-        """Wait for several operations; yield each one as it finishes (in finishing order).
+        return_exceptions: Literal[False] = False,
+    ) -> Iterator[Operation]: ...
 
-        Same options and errors as ``wait``; ``timeout`` covers them all. Operations are polled
-        in turn from this thread, each at most every ``poll_interval`` seconds.
+    @overload
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        return_exceptions: Literal[True],
+    ) -> Iterator[Operation | GeminiOpsError]: ...
+
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        return_exceptions: bool = False,
+    ) -> Iterator[Operation | GeminiOpsError]:
+        """Wait for several operations; yield each one once, as it finishes (finishing order).
+
+        Same options as ``wait``; ``timeout`` covers them all. Every operation follows the
+        ``wait`` rules, long-polling on Vertex AI included, with at most
+        ``MAX_POLLS_IN_FLIGHT`` plain polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
+        flight at once (sent from a pool of threads); the same requests as
+        ``AsyncOperations.wait_many``.
+
+        By default the first permanent error (e.g. a 404) is raised and ends the iteration, and
+        the deadline raises WaitTimeoutError whose ``pending`` maps every unfinished operation's
+        name to its last state. With ``return_exceptions=True`` nothing is raised for one
+        operation: its error is yielded in its place (``error.operation_name`` says whose), the
+        deadline yields a WaitTimeoutError for each unfinished operation (``error.operation``:
+        its last state), and the others go on, so every operation is yielded exactly once.
         """
-        policy = PollPolicy.fixed(poll_interval)
-        plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
-        flow = wait_many_flow(plans)
-        outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration:
-                return
-            if isinstance(action, Operation):
-                yield action
-                outcome = None
-            elif isinstance(action, Sleep):
-                _sleep(action.seconds)
-                outcome = None
-            elif action.plan is not None:
-                outcome = self._poll_once(action.plan, None, auth)
+        plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
+        yield from self._wait_fleet(plans, auth, return_exceptions)
+
+    def _wait_fleet(
+        self, plans: Sequence[WaitPlan], auth: str | None, return_exceptions: bool
+    ) -> Iterator[Operation | GeminiOpsError]:
+        flow = fleet_flow(plans, return_exceptions=return_exceptions)
+        in_flight: dict[Future[Operation | GeminiOpsError], int] = {}
+        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT, "gemini-ops")
+        answer: object = None
+        try:
+            while True:
+                try:
+                    action = flow.send(answer)
+                except StopIteration:
+                    return
+                answer = None
+                if isinstance(action, Poll):
+                    assert action.plan is not None
+                    poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                    in_flight[poll] = action.index
+                elif isinstance(action, Finished):
+                    yield action.outcome
+                elif in_flight:
+                    answered, _ = futures_wait(
+                        in_flight, timeout=action.seconds, return_when=FIRST_COMPLETED
+                    )
+                    answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
+                else:
+                    timing.sleep(action.seconds)
+        finally:
+            # Let the polls in flight end (a long poll holds at most one poll interval), so
+            # that none outlives the iteration on a connection that is about to close.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
         flow = wait_flow(plan)
@@ -260,7 +320,7 @@ class Operations(BaseOperations[httpx.Client]):
             if isinstance(action, Poll):
                 outcome = self._poll_once(plan, action.server_wait, auth)
             else:
-                _sleep(action.seconds)
+                timing.sleep(action.seconds)
                 outcome = None
 
     def _poll_once(

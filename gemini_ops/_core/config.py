@@ -10,7 +10,6 @@ Environment variables (an argument always wins):
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import attrs
 
 from gemini_ops._core.names import Backend
+from gemini_ops._core.validate import check_api_key, check_count, check_seconds
 
 GEMINI_HOST = "https://generativelanguage.googleapis.com"
 DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}
@@ -105,8 +105,8 @@ def resolve_settings(
     env = os.environ if environ is None else environ
     if api_key is None:
         api_key = env.get("GEMINI_API_KEY") or env.get("GOOGLE_API_KEY") or None
-    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
-        raise ValueError("api_key must be a non-empty string")
+    if api_key is not None:
+        api_key = check_api_key(api_key)  # once, when the client is built
     if vertex_ai is None:
         vertex_ai = _truthy(env.get("GOOGLE_GENAI_USE_VERTEXAI"))
     project = project or env.get("GOOGLE_CLOUD_PROJECT") or None
@@ -120,13 +120,8 @@ def resolve_settings(
         base_url = base_url.rstrip("/")
     if api_version is not None and (not isinstance(api_version, str) or not api_version.isalnum()):
         raise ValueError(f"api_version must look like 'v1beta', got {api_version!r}")
-    if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            raise ValueError(f"timeout must be seconds (a number) or None, got {timeout!r}")
-        if not math.isfinite(timeout) or timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout!r}")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    seconds = check_seconds("timeout", timeout, allow_none=True)
+    retries = check_count("max_retries", max_retries)
     return Settings(
         api_key=api_key,
         vertex_ai=bool(vertex_ai),
@@ -135,6 +130,6 @@ def resolve_settings(
         credentials=credentials,
         base_url=base_url,
         api_version=api_version,
-        timeout=None if timeout is None else float(timeout),
-        max_retries=max_retries,
+        timeout=seconds,
+        max_retries=retries,
     )

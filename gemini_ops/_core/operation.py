@@ -16,10 +16,11 @@ import attrs
 
 from gemini_ops._core.errors import (
     InvalidResponseError,
-    OperationFailedError,
     OperationNotDoneError,
+    operation_failed,
 )
 from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
+from gemini_ops._core.rpc import STATUS_FOR_CODE
 
 if TYPE_CHECKING:
     from gemini_ops_api.models import (
@@ -45,26 +46,6 @@ TypedModel: TypeAlias = (
     " | GenericOperationMetadata | GenerateVideoResponse | VertexOperationMetadata"
 )
 
-#: Canonical status names by google.rpc code.
-CANONICAL_STATUS: Mapping[int, str] = {
-    0: "OK",
-    1: "CANCELLED",
-    2: "UNKNOWN",
-    3: "INVALID_ARGUMENT",
-    4: "DEADLINE_EXCEEDED",
-    5: "NOT_FOUND",
-    6: "ALREADY_EXISTS",
-    7: "PERMISSION_DENIED",
-    8: "RESOURCE_EXHAUSTED",
-    9: "FAILED_PRECONDITION",
-    10: "ABORTED",
-    11: "OUT_OF_RANGE",
-    12: "UNIMPLEMENTED",
-    13: "INTERNAL",
-    14: "UNAVAILABLE",
-    15: "DATA_LOSS",
-    16: "UNAUTHENTICATED",
-}
 
 _CANCELLED = 1
 # Metadata keys that hold a percentage (0-100), in the order they are trusted.
@@ -154,7 +135,7 @@ class Status:
     @property
     def status(self) -> str:
         """The canonical name of ``code`` (``"CANCELLED"``, ``"INTERNAL"``, ...)."""
-        return CANONICAL_STATUS.get(self.code, f"CODE_{self.code}")
+        return STATUS_FOR_CODE.get(self.code, f"CODE_{self.code}")
 
     @classmethod
     def from_dict(cls, data: object) -> Status:
@@ -353,13 +334,16 @@ class Operation:
 
         Raises:
             OperationFailedError: the operation finished with an error (cancelled included).
+                For a canonical ``error.code`` (1-16) the error is also the matching `ApiError`
+                class: a ``NOT_FOUND`` failure is caught by ``except NotFoundError`` as well as
+                ``except OperationFailedError`` (see `operation_failed`).
             OperationNotDoneError: the operation is still running.
 
         """
         if not self.done:
             raise OperationNotDoneError(self)
         if self.error is not None:
-            raise OperationFailedError(self, self.error)
+            raise operation_failed(self, self.error)
         return self.response
 
     def videos(self) -> tuple[Video, ...]:

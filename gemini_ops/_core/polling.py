@@ -9,6 +9,7 @@ async client, which only send requests and sleep.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import time
@@ -20,10 +21,13 @@ import backoff
 
 from gemini_ops._core.errors import (
     ApiError,
+    GeminiOpsError,
     InvalidResponseError,
     TransportError,
     WaitTimeoutError,
 )
+from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
+from gemini_ops._core.validate import check_seconds
 
 if TYPE_CHECKING:
     from gemini_ops._core.operation import Operation
@@ -32,23 +36,6 @@ logger = logging.getLogger("gemini_ops")
 
 #: The longest a Vertex ``:wait`` request asks the server to hold on, in seconds.
 LONG_POLL_MAX = 30.0
-# HTTP statuses and canonical statuses that say "try again later".
-_TRANSIENT_HTTP = frozenset({408, 429, 499, 500, 502, 503, 504})
-_TRANSIENT_STATUS = frozenset(
-    {"UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "INTERNAL", "ABORTED"}
-)
-
-
-def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
-    """Validate a positive, finite number of seconds; raise ValueError naming ``option``."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{option} must be a number of seconds, got {value!r}")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{option} must be > 0 seconds, got {value!r}")
-    return seconds
 
 
 def _half_jitter(value: float) -> float:
@@ -151,6 +138,7 @@ class Poll:
 
     server_wait: float | None = None
     plan: WaitPlan | None = None
+    index: int = 0
 
 
 @attrs.frozen
@@ -161,17 +149,23 @@ class Sleep:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True for failures that a later poll may not see again (429, 5xx, dropped connections)."""
+    """True for failures that a later poll may not see again (429, 5xx, dropped connections).
+
+    The statuses are those the transport retries (`gemini_ops._core.rpc.TRANSIENT_HTTP`), plus
+    the transient canonical statuses whatever HTTP status carried them.
+    """
     if isinstance(exc, TransportError | InvalidResponseError):
         return True
     if isinstance(exc, ApiError):
-        return exc.http_status in _TRANSIENT_HTTP or exc.status in _TRANSIENT_STATUS
+        return exc.http_status in TRANSIENT_HTTP or exc.status in TRANSIENT_STATUS
     return False
 
 
 def _timeout(name: str, last: Operation | None, timeout: float | None) -> WaitTimeoutError:
     state = "never polled" if last is None else f"last progress {last.progress}"
-    return WaitTimeoutError(f"{name} was not done after {timeout} s ({state})", last)
+    return WaitTimeoutError(
+        f"{name} was not done after {timeout} s ({state})", last, pending={name: last}
+    )
 
 
 def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
@@ -190,12 +184,14 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
         if deadline.expired():
             raise _timeout(name, last, timeout)
         started = deadline.clock()
+        delay = next(delays)
         server_wait = None
         if plan.long_poll:
+            # A long poll never holds longer than the delay to the next poll, so that progress
+            # keeps flowing and a connection is never tied up for longer than one interval.
             left = deadline.remaining()
-            server_wait = LONG_POLL_MAX if left is None else min(LONG_POLL_MAX, left)
+            server_wait = min(LONG_POLL_MAX, delay, math.inf if left is None else left)
         outcome = yield Poll(server_wait, plan)
-        delay = next(delays)
         if isinstance(outcome, BaseException):
             if isinstance(outcome, WaitTimeoutError) or deadline.expired():
                 raise _timeout(name, last, timeout) from outcome
@@ -209,6 +205,7 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
                         f"{name}: the server asked to wait {hint:g} s, more than the "
                         f"{max(left, 0.0):.3g} s left before the deadline",
                         last,
+                        pending={name: last},
                     ) from outcome
                 delay = max(delay, float(hint))
             logger.debug("wait %s: %s; next poll in %.3g s", name, type(outcome).__name__, delay)
@@ -235,37 +232,146 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
             yield Sleep(deadline.clip(delay))
 
 
-def wait_many_flow(
-    plans: Sequence[WaitPlan],
-) -> Generator[Poll | Sleep | Operation, object, None]:
-    """Interleave plain-polling waits for several operations from one thread.
+#: The most plain polls a fleet wait keeps in flight at once. Past a few dozen, queued requests
+#: cost more CPU in httpcore's pool than they save (measured in benchmarks/bench_wait.py).
+MAX_POLLS_IN_FLIGHT = 16
+#: The most Vertex ``:wait`` long polls a fleet wait keeps in flight at once. Each one holds a
+#: connection, and every connection held adds to what httpcore's pool scans on each request: at
+#: 200 operations, 64 long polls cost 12 ms of client CPU per request and a p99 lag of 9 s for a
+#: 1 s interval, 4 cost 5 ms and 2.7 s (benchmarks/bench_wait.py). The rest plain-poll.
+MAX_LONG_POLLS_IN_FLIGHT = 4
 
-    Yields ``Poll`` (send back the outcome), ``Sleep`` (until the next poll is due) and each
-    finished ``Operation`` as soon as it is seen. Each operation follows ``wait_flow`` exactly,
-    without long-polling; errors propagate as they would from a single wait.
+
+@attrs.frozen
+class Finished:
+    """Action: the wait for operation ``index`` is over; ``outcome`` is its Operation or error."""
+
+    index: int
+    outcome: Operation | GeminiOpsError
+
+
+def _fleet_timeout(
+    first: WaitTimeoutError, lasts: dict[int, Operation | None], plans: Sequence[WaitPlan]
+) -> WaitTimeoutError:
+    pending = {plans[i].name: last for i, last in lasts.items()}
+    message = f"{len(pending)} of {len(plans)} operations were not done at the deadline: {first}"
+    return WaitTimeoutError(message, first.operation, pending=pending)
+
+
+def fleet_flow(
+    plans: Sequence[WaitPlan],
+    *,
+    return_exceptions: bool = False,
+    max_polls: int = MAX_POLLS_IN_FLIGHT,
+    max_long_polls: int = MAX_LONG_POLLS_IN_FLIGHT,
+) -> Generator[Poll | Sleep | Finished, object, None]:
+    """Wait for several operations at once, each following ``wait_flow``: the ``wait_many`` loop.
+
+    Yields ``Poll`` (start this request and send back None; its index says whose it is),
+    ``Sleep`` (wait up to that long for polls in flight; send back the list of
+    ``(index, outcome)`` pairs that answered meanwhile, possibly empty) and ``Finished`` (one
+    operation's result; send back None). Every operation is finished exactly once. At most
+    ``max_polls`` plain polls and ``max_long_polls`` long polls are in flight; a long-poll-capable
+    operation that finds no long-poll slot free plain-polls instead, so nothing waits on a slot.
+
+    With ``return_exceptions`` a permanent error or the deadline is one operation's outcome (its
+    ``operation_name`` set) and the others go on. Without it, the first permanent error is
+    raised, and the deadline raises one WaitTimeoutError whose ``pending`` holds the last state
+    of every unfinished operation.
     """
     if not plans:
         return
     clock = plans[0].deadline.clock
-    flows = {i: wait_flow(plan._replace(long_poll=False)) for i, plan in enumerate(plans)}
-    pending: dict[int, Poll | Sleep] = {i: next(flow) for i, flow in flows.items()}
-    due_at = dict.fromkeys(flows, clock())
-    while flows:
+    flows = [wait_flow(plan) for plan in plans]
+    lasts: dict[int, Operation | None] = dict.fromkeys(range(len(plans)))
+    actions: dict[int, Poll | Sleep] = {}
+    queue: list[tuple[float, int]] = []  # (due at, index), a heap of the operations not in flight
+    now = clock()
+    for i, flow in enumerate(flows):
+        actions[i] = next(flow)  # the first action of wait_flow is always an immediate Poll
+        queue.append((now, i))
+    polls = long_polls = 0
+    long_in_flight: set[int] = set()
+    while lasts:
+        # Start every poll that is due, as far as the limits allow, in the order they fell due.
+        blocked = False
+        while queue and queue[0][0] <= now:
+            i = queue[0][1]
+            action = actions[i]
+            if isinstance(action, Sleep):
+                try:
+                    action = actions[i] = flows[i].send(None)  # slept: the next Poll
+                except WaitTimeoutError as exc:
+                    heapq.heappop(queue)
+                    yield _finish(i, exc, plans, lasts, return_exceptions)
+                    continue
+            assert isinstance(action, Poll)
+            long = action.server_wait is not None and long_polls < max_long_polls
+            if not long and polls >= max_polls:
+                blocked = True  # the next start waits for an answer, not for the clock
+                break
+            heapq.heappop(queue)
+            if long:
+                long_polls += 1
+                long_in_flight.add(i)
+            else:
+                polls += 1
+            yield Poll(action.server_wait if long else None, plans[i], i)
+        if not lasts:
+            return
+        target = queue[0][0] if queue and not blocked else math.inf
+        left = plans[0].deadline.remaining()
+        seconds = min(target - clock(), math.inf if left is None else max(left, 0.0))
+        if not math.isfinite(seconds):
+            seconds = max(plan.policy.max_delay for plan in plans)
+        answers = yield Sleep(max(0.0, seconds))
         now = clock()
-        due = [i for i, at in due_at.items() if at <= now]
-        if not due:
-            yield Sleep(min(due_at.values()) - now)
+        if not answers:
+            # Slept the whole time: what was due at the end of it is due now, even when the
+            # sleep was cut short (instant sleeps in tests).
+            now = max(now, target) if math.isfinite(target) else now
             continue
-        for i in due:
-            flow = flows[i]
-            if isinstance(pending[i], Sleep):
-                pending[i] = flow.send(None)  # slept: the flow answers with its next Poll
-            outcome = yield Poll(None, plans[i])
+        assert isinstance(answers, list)
+        failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
+        for i, outcome in answers:
+            if i in long_in_flight:
+                long_in_flight.discard(i)
+                long_polls -= 1
+            else:
+                polls -= 1
+            if not isinstance(outcome, BaseException):
+                lasts[i] = outcome
             try:
-                action = flow.send(outcome)
-            except StopIteration as finished:
-                del flows[i], pending[i], due_at[i]
-                yield finished.value
+                action = flows[i].send(outcome)
+            except StopIteration as stop:
+                yield _finish(i, stop.value, plans, lasts, return_exceptions)
                 continue
-            pending[i] = action
-            due_at[i] = clock() + (action.seconds if isinstance(action, Sleep) else 0.0)
+            except GeminiOpsError as exc:
+                if return_exceptions:
+                    yield _finish(i, exc, plans, lasts, return_exceptions)
+                else:
+                    failed.append((i, exc))
+                continue
+            actions[i] = action
+            seconds = action.seconds if isinstance(action, Sleep) else 0.0
+            heapq.heappush(queue, (now + seconds, i))
+        if failed:
+            _finish(*failed[0], plans, lasts, return_exceptions)  # raises
+
+
+def _finish(
+    i: int,
+    outcome: Operation | GeminiOpsError,
+    plans: Sequence[WaitPlan],
+    lasts: dict[int, Operation | None],
+    return_exceptions: bool,
+) -> Finished:
+    """Operation ``i`` is over: its Finished action, or the error that ends the whole wait."""
+    if isinstance(outcome, GeminiOpsError) and not return_exceptions:
+        if isinstance(outcome, WaitTimeoutError):
+            raise _fleet_timeout(outcome, lasts, plans) from outcome
+        raise outcome
+    del lasts[i]
+    if isinstance(outcome, GeminiOpsError):
+        outcome.operation_name = plans[i].name
+    return Finished(i, outcome)

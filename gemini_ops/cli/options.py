@@ -11,6 +11,7 @@ import click
 from gemini_ops import (
     parse_name,
 )
+from gemini_ops._core.validate import check_seconds
 from gemini_ops.cli.exit_codes import (
     EXIT_OK,
 )
@@ -88,4 +89,21 @@ def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(function)
 
 
-SECONDS = click.FloatRange(min=0, min_open=True)
+class _Seconds(click.ParamType[float, Any]):
+    """A number of seconds > 0, by the library's own rule (`check_seconds`)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse `value` and check it as the library does; a usage error otherwise."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        try:
+            return check_seconds(param.name if param and param.name else "seconds", number)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SECONDS = _Seconds()

@@ -136,3 +136,11 @@ def test_async_closed_client_refuses_requests() -> None:
             await ops.get("batches/b1")
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("key", ["AIza key", "AIza\nkey", "AIza\x00", "  "])
+def test_a_bad_api_key_fails_when_the_client_is_built(key: str) -> None:
+    # Before any request (nothing listens on port 9): the key is checked once, at construction.
+    with pytest.raises(ValueError, match="api_key") as info:
+        Operations(api_key=key, base_url="http://127.0.0.1:9")
+    assert key.strip() == "" or key not in str(info.value)
