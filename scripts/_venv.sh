@@ -15,5 +15,12 @@ want="$(cat pyproject.toml | cksum) ${GEMINI_OPS_EXTRAS:-dev}"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[${GEMINI_OPS_EXTRAS:-dev}]"
+  case ",${GEMINI_OPS_EXTRAS:-dev}," in
+    *,dev,* | *,bench,* | *,test-google,*)
+      # Only for its protobuf types; see the test-google extra in pyproject.toml for why --no-deps.
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+        "google-cloud-aiplatform==2.7.0"
+      ;;
+  esac
   echo "$want" > "$stamp"
 fi

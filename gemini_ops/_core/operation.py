@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         PredictLongRunningMetadata,
         PredictLongRunningResponse,
         TunedModel,
+        UploadToFileSearchStoreResponse,
         VertexOperationMetadata,
     )
 
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 TypedModel: TypeAlias = (
     "CreateTunedModelMetadata | TunedModel | PredictLongRunningMetadata"
     " | PredictLongRunningResponse | GenerateContentBatch | EmbedContentBatch"
-    " | GenerateContentBatchOutput | ImportFileResponse | GenericOperationMetadata"
-    " | GenerateVideoResponse | VertexOperationMetadata"
+    " | GenerateContentBatchOutput | ImportFileResponse | UploadToFileSearchStoreResponse"
+    " | GenericOperationMetadata | GenerateVideoResponse | VertexOperationMetadata"
 )
 
 
@@ -184,6 +185,7 @@ def _typed_models() -> dict[str, Any]:
         PredictLongRunningMetadata,
         PredictLongRunningResponse,
         TunedModel,
+        UploadToFileSearchStoreResponse,
     )
 
     return {
@@ -195,7 +197,7 @@ def _typed_models() -> dict[str, Any]:
         "EmbedContentBatch": EmbedContentBatch,
         "GenerateContentBatchOutput": GenerateContentBatchOutput,
         "ImportFileResponse": ImportFileResponse,
-        "UploadToFileSearchStoreResponse": ImportFileResponse,
+        "UploadToFileSearchStoreResponse": UploadToFileSearchStoreResponse,
         "GenericOperationMetadata": GenericOperationMetadata,
         "GenerateVideoResponse": GenerateVideoResponse,
     }
@@ -400,7 +402,7 @@ class Operation:
         """The response as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: TunedModel, PredictLongRunningResponse, GenerateContentBatchOutput,
-        ImportFileResponse, GenerateVideoResponse.
+        ImportFileResponse, UploadToFileSearchStoreResponse, GenerateVideoResponse.
         """
         return _typed(self.response, self.response_type)
 

@@ -36,6 +36,16 @@ _HTML_SKIPPED = re.compile(r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)")
 _HTML_TAG = re.compile(r"(?s)<[^>]*>")
 _WHITESPACE = re.compile(r"\s+")
 _RETRY_AFTER_SECONDS = re.compile(r"\d{1,10}(?:\.\d{1,9})?")
+# What Google's Gemini front end answers when a request carries no credentials at all (403).
+_UNREGISTERED_CALLER = "Method doesn't allow unregistered callers"
+_NO_KEY_HINT = (
+    "no credentials were sent: set GEMINI_API_KEY (or GOOGLE_API_KEY), pass api_key=, "
+    "or use Vertex AI credentials"
+)
+_BAD_KEY_HINT = (
+    "the API key was refused: check the key in api_key= or GEMINI_API_KEY / GOOGLE_API_KEY "
+    "(a Gemini API key from Google AI Studio)"
+)
 
 
 def invalid_response(response: httpx.Response, problem: str) -> InvalidResponseError:
@@ -83,6 +93,10 @@ def error_from_response(response: httpx.Response) -> ApiError:
 
     if message is None:
         message = _describe_body(http_status, content, content_type, is_json, response)
+    else:
+        hint = _credentials_hint(http_status, message, details)
+        if hint:
+            message = f"{message} ({hint})"
 
     cls = error_for_status(http_status, status)
     return cls(
@@ -174,6 +188,20 @@ def _envelope_message(envelope: Mapping[str, Any]) -> str | None:
         for entry in legacy:
             if isinstance(entry, Mapping) and isinstance(entry.get("message"), str):
                 return str(entry["message"])
+    return None
+
+
+def _credentials_hint(
+    http_status: int, message: str, details: Iterable[Mapping[str, Any]]
+) -> str | None:
+    """What to fix when Google refused the request for a missing or invalid API key."""
+    if any(
+        detail_type(detail) == "ErrorInfo" and detail.get("reason") == "API_KEY_INVALID"
+        for detail in details
+    ):
+        return _BAD_KEY_HINT
+    if http_status == 403 and message.startswith(_UNREGISTERED_CALLER):
+        return _NO_KEY_HINT
     return None
 
 

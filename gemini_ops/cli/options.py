@@ -124,9 +124,10 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic from click
                 seconds = sum(float(n) * self._UNITS[u] for n, u in parts)
         try:
             # The library's own rule for seconds (positive, finite, sleepable).
-            return float(check_seconds(param.name if param and param.name else "seconds", seconds))
+            check_seconds(param.name if param and param.name else "seconds", seconds)
         except ValueError as exc:
             self.fail(f"{value!r} is not a positive duration: {exc}", param, ctx)
+        return seconds
 
 
 SECONDS = Duration()

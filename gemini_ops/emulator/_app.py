@@ -92,6 +92,10 @@ _API_KEYS_UNSUPPORTED = (
     "See https://cloud.google.com/docs/authentication"
 )
 _API_KEY_INVALID = "API key not valid. Please pass a valid API key."
+_UNREGISTERED_CALLER = (
+    "Method doesn't allow unregistered callers (callers without established identity). "
+    "Please use API Key or other form of API consumer identity to call this API."
+)
 
 _SERVICES = {"gemini": "generativelanguage.googleapis.com", "vertex": "aiplatform.googleapis.com"}
 
@@ -345,6 +349,9 @@ class EmulatorApp:
                     },
                 )
             return
+        if surface == "gemini":
+            # Google's Gemini front end answers a call with no credentials at all with 403.
+            raise ApiError(403, _UNREGISTERED_CALLER)
         message = _API_KEYS_UNSUPPORTED if key else _MISSING_CREDENTIALS
         raise ApiError(
             401,

@@ -18,12 +18,14 @@ Outcome = Literal["running", "succeeded", "failed", "cancelled"]
 GEMINI_DEFAULT_VERSION = "v1beta"
 VERTEX_DEFAULT_VERSION = "v1"
 
-# Vertex metadata types by collection; every one of them wraps a `genericMetadata`.
+# Vertex metadata types by collection; every one of them wraps a `genericMetadata`. Operations under
+# a RAG corpus are file imports: ImportRagFilesOperationMetadata is the one type here with a
+# progress field of its own (`progressPercentage`); the others carry no progress at all.
 _VERTEX_METADATA_TYPES = {
     "endpoints": "DeployModelOperationMetadata",
     "models": "UploadModelOperationMetadata",
     "datasets": "CreateDatasetOperationMetadata",
-    "ragCorpora": "CreateRagCorpusOperationMetadata",
+    "ragCorpora": "ImportRagFilesOperationMetadata",
     "reasoningEngines": "CreateReasoningEngineOperationMetadata",
     "indexes": "CreateIndexOperationMetadata",
     "indexEndpoints": "DeployIndexOperationMetadata",
@@ -31,10 +33,12 @@ _VERTEX_METADATA_TYPES = {
     "tuningJobs": "RebaseTunedModelOperationMetadata",
 }
 _VERTEX_DEFAULT_METADATA_TYPE = "DeleteOperationMetadata"
+_VERTEX_PROGRESS_TYPES = frozenset({"ImportRagFilesOperationMetadata"})
 
 _BATCH_REQUESTS = 100
 _BATCH_PENDING_FRACTION = 0.1
 _TUNING_STEPS = 250
+_UPLOAD_SIZE_BYTES = 482_113
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,18 @@ def response_type(info: NameInfo) -> str:
         "generated_file": "GeneratedFile",
         "file_search_import": "ImportFileResponse",
         "file_search_upload": "UploadToFileSearchStoreResponse",
-        "vertex_publisher": "GenerateVideoResponse",
     }.get(info.family, "google.protobuf.Empty")
+
+
+# Veo on Vertex answers with a message of the model's own service, not of the aiplatform package
+# (whose `GenerateVideoResponse` is another message, with other fields).
+_VERTEX_VIDEO_TYPE = "cloud.ai.large_models.vision.GenerateVideoResponse"
 
 
 def response_type_url(info: NameInfo, version: str | None) -> str:
     """Full `@type` of the family's response."""
+    if info.family == "vertex_publisher":
+        return TYPE_PREFIX + _VERTEX_VIDEO_TYPE
     message = response_type(info)
     if message.startswith("google.protobuf."):
         return TYPE_PREFIX + message
@@ -142,7 +152,15 @@ def default_response(info: NameInfo, version: str | None, snap: Snapshot) -> JSO
         return {"@type": at, "responsesFile": f"files/batch-{info.leaf}-responses"}
     if family in {"corpus", "file_search_import", "file_search_upload"}:
         parent = "/".join(info.name.split("/")[:2])
-        return {"@type": at, "parent": parent, "documentName": f"{parent}/documents/{info.leaf}"}
+        answer: JSONObject = {
+            "@type": at,
+            "parent": parent,
+            "documentName": f"{parent}/documents/{info.leaf}",
+        }
+        if family == "file_search_upload":
+            answer["mimeType"] = "application/pdf"
+            answer["sizeBytes"] = str(_UPLOAD_SIZE_BYTES)
+        return answer
     if family == "generated_file":
         return {
             "@type": at,
@@ -266,7 +284,8 @@ def _vertex_metadata(info: NameInfo, version: str | None, snap: Snapshot) -> JSO
             "updateTime": timestamp(snap.update_time),
         },
     }
-    percent = 100 if snap.outcome == "succeeded" else int(snap.fraction * 100)
-    if percent:
-        meta["progressPercentage"] = percent
+    if message in _VERTEX_PROGRESS_TYPES:
+        percent = 100 if snap.outcome == "succeeded" else int(snap.fraction * 100)
+        if percent:
+            meta["progressPercentage"] = percent
     return meta

@@ -267,3 +267,44 @@ def test_operations_are_immutable_and_copy_and_pickle() -> None:
 def test_status_repr_names_the_status() -> None:
     status = Status(code=1, message="stopped")
     assert repr(status) == "Status(code=1, status='CANCELLED', message='stopped')"
+
+
+def test_upload_response_carries_mime_type_and_size() -> None:
+    op = Operation.from_dict(
+        {
+            "name": "fileSearchStores/s/upload/operations/o",
+            "done": True,
+            "response": {
+                "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta."
+                "UploadToFileSearchStoreResponse",
+                "parent": "fileSearchStores/s",
+                "documentName": "fileSearchStores/s/documents/d",
+                "mimeType": "text/plain",
+                "sizeBytes": "9007199254740993",
+            },
+        }
+    )
+    typed = op.typed_response()
+    assert typed.mime_type == "text/plain"
+    # int64 as a string: no float rounding on the way.
+    assert typed.size_bytes == "9007199254740993"
+
+
+def test_embed_batch_priority_output_and_unspecified_state() -> None:
+    op = Operation.from_dict(
+        {
+            "name": "batches/e1",
+            "metadata": {
+                "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta."
+                "EmbedContentBatch",
+                "state": "BATCH_STATE_UNSPECIFIED",
+                "priority": "5",
+                "output": {"responsesFile": "files/out"},
+            },
+        }
+    )
+    typed = op.typed_metadata()
+    assert typed.state == "BATCH_STATE_UNSPECIFIED"
+    assert typed.priority == "5"
+    assert typed.output.responses_file == "files/out"
+    assert op.running

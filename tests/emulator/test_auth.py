@@ -19,14 +19,22 @@ def reasons(response: httpx.Response) -> list[str]:
     return [d["reason"] for d in response.json()["error"]["details"] if "reason" in d]
 
 
-def test_gemini_without_credentials_is_401(client: httpx.Client) -> None:
-    response = client.get("/v1beta/batches")
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == 401
-    assert response.json()["error"]["status"] == "UNAUTHENTICATED"
-    assert response.json()["error"]["message"] == MISSING
-    assert reasons(response) == ["CREDENTIALS_MISSING"]
-    assert response.headers["www-authenticate"].startswith("Bearer")
+@pytest.mark.parametrize("version", ["v1beta", "v1"])
+def test_gemini_without_credentials_is_403_permission_denied(
+    client: httpx.Client, version: str
+) -> None:
+    response = client.get(f"/{version}/batches")
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": {
+            "code": 403,
+            "message": "Method doesn't allow unregistered callers (callers without established "
+            "identity). Please use API Key or other form of API consumer identity to call "
+            "this API.",
+            "status": "PERMISSION_DENIED",
+        }
+    }
+    assert "www-authenticate" not in response.headers
 
 
 def test_gemini_with_a_wrong_key_is_400_api_key_invalid(client: httpx.Client) -> None:
@@ -97,7 +105,8 @@ def test_vertex_with_user_project_and_access_token_query(
     ],
 )
 def test_auth_comes_before_existence(client: httpx.Client, method: str, path: str) -> None:
-    assert client.request(method, path).status_code == 401
+    expected = 401 if path.startswith("/v1/projects/") else 403
+    assert client.request(method, path).status_code == expected
 
 
 def test_custom_credentials() -> None:

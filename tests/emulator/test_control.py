@@ -181,7 +181,7 @@ def test_requests_log_hides_secrets(
             "method": "GET",
             "path": "/v1beta/batches",
             "query": "",
-            "status": 401,
+            "status": 403,
             "auth_header": False,
         },
     ]

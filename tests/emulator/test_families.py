@@ -136,7 +136,12 @@ def test_failed_batch(emulator: Emulator, client: httpx.Client, gemini: dict[str
         (
             "fileSearchStores/s1/upload/operations/o1",
             "UploadToFileSearchStoreResponse",
-            {"parent": "fileSearchStores/s1", "documentName": "fileSearchStores/s1/documents/o1"},
+            {
+                "parent": "fileSearchStores/s1",
+                "documentName": "fileSearchStores/s1/documents/o1",
+                "mimeType": "application/pdf",
+                "sizeBytes": "482113",
+            },
         ),
     ],
 )
@@ -165,7 +170,7 @@ def test_file_families(
         (f"{VERTEX}/operations/4455667788", "DeleteOperationMetadata"),
         (f"{VERTEX}/endpoints/55/operations/66", "DeployModelOperationMetadata"),
         (f"{VERTEX}/datasets/1/operations/2", "CreateDatasetOperationMetadata"),
-        (f"{VERTEX}/ragCorpora/1/operations/2", "CreateRagCorpusOperationMetadata"),
+        (f"{VERTEX}/ragCorpora/1/operations/2", "ImportRagFilesOperationMetadata"),
         (f"{VERTEX}/reasoningEngines/1/operations/2", "CreateReasoningEngineOperationMetadata"),
         (f"{VERTEX}/tuningJobs/1/operations/2", "RebaseTunedModelOperationMetadata"),
     ],
@@ -187,11 +192,16 @@ def test_vertex_generic_metadata_and_empty_response(
     meta = running["metadata"]
     assert meta["@type"] == f"{AP}.{version}.{metadata_type}"
     assert TS.fullmatch(meta["genericMetadata"]["createTime"])
-    assert 0 < meta["progressPercentage"] < 100
+    # Only ImportRagFilesOperationMetadata has a progress field; the others carry none.
+    has_progress = metadata_type == "ImportRagFilesOperationMetadata"
+    if has_progress:
+        assert 0 < meta["progressPercentage"] < 100
+    else:
+        assert set(meta) == {"@type", "genericMetadata"}
     emulator.complete(name)
     done = get(client, f"/{version}/{name}", vertex)
     assert done["done"] is True
-    assert done["metadata"]["progressPercentage"] == 100
+    assert done["metadata"].get("progressPercentage") == (100 if has_progress else None)
     assert done["response"] == {"@type": "type.googleapis.com/google.protobuf.Empty"}
 
 
@@ -238,7 +248,9 @@ def test_fetch_predict_operation(
     emulator.complete(name)
     done = client.post(url, headers=vertex, json={"operationName": name}).json()
     assert done["done"] is True
-    assert done["response"]["@type"] == f"{AP}.v1.GenerateVideoResponse"
+    assert done["response"]["@type"] == (
+        "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
+    )
     video = done["response"]["videos"][0]
     assert video["gcsUri"].startswith("gs://")
     assert video["mimeType"] == "video/mp4"

@@ -95,7 +95,7 @@ def test_clear_faults(
 def test_faults_apply_before_auth(emulator: Emulator, client: httpx.Client, batch: str) -> None:
     emulator.inject_fault(path="batches", status=503)
     assert client.get(batch).status_code == 503
-    assert client.get(batch).status_code == 401
+    assert client.get(batch).status_code == 403
 
 
 def test_delay_does_not_block_other_requests(

@@ -70,8 +70,8 @@ def test_runner_serves_on_loopback_with_the_given_key(runner: tuple[str, list[st
         assert batches == [name for name in seeded if name.startswith("batches/")]
         assert any("error" in op for op in response.json()["operations"])
         anonymous = client.get("/v1beta/batches")
-        assert anonymous.status_code == 401
-        assert anonymous.json()["error"]["status"] == "UNAUTHENTICATED"
+        assert anonymous.status_code == 403
+        assert anonymous.json()["error"]["status"] == "PERMISSION_DENIED"
         veo = client.post(
             "/v1/projects/demo-project/locations/us-central1/publishers/google/models/"
             "veo-3.0-generate-001:fetchPredictOperation",
@@ -113,7 +113,7 @@ def test_emulator_starts_and_stops_fast() -> None:
     assert time.monotonic() - started < 1
     assert emu.url == f"http://127.0.0.1:{emu.port}"
     with httpx.Client(base_url=emu.url) as client:
-        assert client.get("/v1beta/batches").status_code == 401
+        assert client.get("/v1beta/batches").status_code == 403
         stopping = time.monotonic()
         emu.stop()
         assert time.monotonic() - stopping < 1
@@ -121,7 +121,7 @@ def test_emulator_starts_and_stops_fast() -> None:
         _ = emu.url
     # It can start again, on a new port.
     with emu, httpx.Client(base_url=emu.url) as client:
-        assert client.get("/v1beta/batches").status_code == 401
+        assert client.get("/v1beta/batches").status_code == 403
 
 
 def test_pytest_plugin(tmp_path: Path) -> None:

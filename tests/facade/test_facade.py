@@ -18,7 +18,6 @@ from gemini_ops import (
     OperationFailedError,
     OperationNotDoneError,
     PaginationError,
-    PermissionDeniedError,
     RateLimitError,
     RequestCancelledError,
     ServiceUnavailableError,
@@ -410,9 +409,14 @@ async def test_faults_without_retries_raise_typed_errors(emu: Emulator, mode: st
 async def test_wrong_key_is_a_typed_error(emu: Emulator, mode: str) -> None:
     api = make(mode, api_key="wrong-key", base_url=emu.url)
     try:
-        with pytest.raises((InvalidArgumentError, PermissionDeniedError)) as excinfo:
+        with pytest.raises(InvalidArgumentError) as excinfo:
             await api("get", "batches/b1")
         assert "wrong-key" not in str(excinfo.value)
+        assert excinfo.value.http_status == 400
+        assert excinfo.value.reason == "API_KEY_INVALID"
+        # The message says what to fix.
+        assert "check the key" in str(excinfo.value)
+        assert "GEMINI_API_KEY" in str(excinfo.value)
     finally:
         await api.close()
 

@@ -709,3 +709,59 @@ def test_tree_in_docstring_names_every_exception() -> None:
     for name in errors_module.__all__:
         assert hasattr(errors_module, name)
     assert errors_module.__all__ == sorted(errors_module.__all__)
+
+
+# Credentials: the message says what to fix
+
+
+def test_missing_key_403_from_the_emulator_says_to_set_the_key() -> None:
+    from gemini_ops.testing import Emulator
+
+    with Emulator() as emu, httpx.Client(base_url=emu.url) as client:
+        answer = client.get("/v1beta/batches/b1")
+    error = error_from_response(answer)
+    assert isinstance(error, PermissionDeniedError)
+    assert "PERMISSION_DENIED: Method doesn't allow unregistered callers" in str(error)
+    assert "set GEMINI_API_KEY" in str(error)
+
+
+def test_bad_key_hint_needs_the_api_key_invalid_reason() -> None:
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}
+    bad = error_from_response(
+        response(400, json_body=envelope("INVALID_ARGUMENT", "API key not valid.", details=[info]))
+    )
+    assert isinstance(bad, InvalidArgumentError)
+    assert "check the key" in str(bad)
+    other = error_from_response(response(400, json_body=envelope("INVALID_ARGUMENT", "bad")))
+    assert "check the key" not in str(other)
+    # Another 403 gets no hint about keys.
+    denied = error_from_response(response(403, json_body=envelope("PERMISSION_DENIED", "no")))
+    assert "GEMINI_API_KEY" not in str(denied)
+
+
+def test_vertex_429_in_an_array_with_legacy_errors_and_no_xgafv() -> None:
+    body = [
+        {
+            "error": {
+                "code": 429,
+                "message": "Quota exceeded for aiplatform.googleapis.com/generate_content.",
+                "errors": [
+                    {
+                        "message": "Quota exceeded.",
+                        "domain": "global",
+                        "reason": "rateLimitExceeded",
+                    }
+                ],
+                "status": "RESOURCE_EXHAUSTED",
+                "details": [
+                    {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}
+                ],
+            }
+        }
+    ]
+    url = "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/operations/o"
+    error = error_from_response(response(429, json_body=body, url=url))
+    assert isinstance(error, RateLimitError)
+    assert "RESOURCE_EXHAUSTED: Quota exceeded for aiplatform" in str(error)
+    assert error.status == "RESOURCE_EXHAUSTED"
+    assert error.retry_delay == 7.0

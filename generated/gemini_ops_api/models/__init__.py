@@ -4,6 +4,8 @@ from .any_message import AnyMessage
 from .batch_stats import BatchStats
 from .create_tuned_model_metadata import CreateTunedModelMetadata
 from .embed_content_batch import EmbedContentBatch
+from .embed_content_batch_output import EmbedContentBatchOutput
+from .embed_content_batch_output_inlined_responses import EmbedContentBatchOutputInlinedResponses
 from .empty import Empty
 from .error_body import ErrorBody
 from .error_body_errors_item import ErrorBodyErrorsItem
@@ -28,6 +30,7 @@ from .status import Status
 from .tuned_model import TunedModel
 from .tuned_model_tuning_task import TunedModelTuningTask
 from .tuning_snapshot import TuningSnapshot
+from .upload_to_file_search_store_response import UploadToFileSearchStoreResponse
 from .vertex_operation_metadata import VertexOperationMetadata
 
 __all__ = (
@@ -35,6 +38,8 @@ __all__ = (
     "BatchStats",
     "CreateTunedModelMetadata",
     "EmbedContentBatch",
+    "EmbedContentBatchOutput",
+    "EmbedContentBatchOutputInlinedResponses",
     "Empty",
     "ErrorBody",
     "ErrorBodyErrorsItem",
@@ -59,5 +64,6 @@ __all__ = (
     "TunedModel",
     "TunedModelTuningTask",
     "TuningSnapshot",
+    "UploadToFileSearchStoreResponse",
     "VertexOperationMetadata",
 )

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.batch_stats import BatchStats
+    from ..models.embed_content_batch_output import EmbedContentBatchOutput
 
 
 T = TypeVar("T", bound="EmbedContentBatch")
@@ -23,11 +24,14 @@ class EmbedContentBatch:
         name (str | Unset):
         model (str | Unset):
         display_name (str | Unset):
-        state (str | Unset):
-        create_time (str | Unset):
-        update_time (str | Unset):
-        end_time (str | Unset):
+        state (str | Unset): BATCH_STATE_UNSPECIFIED, BATCH_STATE_PENDING, BATCH_STATE_RUNNING, BATCH_STATE_SUCCEEDED,
+            BATCH_STATE_FAILED, BATCH_STATE_CANCELLED or BATCH_STATE_EXPIRED.
+        create_time (str | Unset): RFC 3339 timestamp.
+        update_time (str | Unset): RFC 3339 timestamp.
+        end_time (str | Unset): RFC 3339 timestamp.
+        priority (str | Unset): int64 as a string.
         batch_stats (BatchStats | Unset): Request counters of a batch, int64 values as strings.
+        output (EmbedContentBatchOutput | Unset): The output of an embedding batch.
     """
 
     name: str | Unset = UNSET
@@ -37,7 +41,9 @@ class EmbedContentBatch:
     create_time: str | Unset = UNSET
     update_time: str | Unset = UNSET
     end_time: str | Unset = UNSET
+    priority: str | Unset = UNSET
     batch_stats: BatchStats | Unset = UNSET
+    output: EmbedContentBatchOutput | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,9 +61,15 @@ class EmbedContentBatch:
 
         end_time = self.end_time
 
+        priority = self.priority
+
         batch_stats: dict[str, Any] | Unset = UNSET
         if not isinstance(self.batch_stats, Unset):
             batch_stats = self.batch_stats.to_dict()
+
+        output: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.output, Unset):
+            output = self.output.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,14 +88,19 @@ class EmbedContentBatch:
             field_dict["updateTime"] = update_time
         if end_time is not UNSET:
             field_dict["endTime"] = end_time
+        if priority is not UNSET:
+            field_dict["priority"] = priority
         if batch_stats is not UNSET:
             field_dict["batchStats"] = batch_stats
+        if output is not UNSET:
+            field_dict["output"] = output
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.batch_stats import BatchStats  # noqa: PLC0415
+        from ..models.embed_content_batch_output import EmbedContentBatchOutput  # noqa: PLC0415
 
         d = dict(src_dict)
         name = d.pop("name", UNSET)
@@ -100,12 +117,21 @@ class EmbedContentBatch:
 
         end_time = d.pop("endTime", UNSET)
 
+        priority = d.pop("priority", UNSET)
+
         _batch_stats = d.pop("batchStats", UNSET)
         batch_stats: BatchStats | Unset
         if isinstance(_batch_stats, Unset):
             batch_stats = UNSET
         else:
             batch_stats = BatchStats.from_dict(_batch_stats)
+
+        _output = d.pop("output", UNSET)
+        output: EmbedContentBatchOutput | Unset
+        if isinstance(_output, Unset):
+            output = UNSET
+        else:
+            output = EmbedContentBatchOutput.from_dict(_output)
 
         embed_content_batch = cls(
             name=name,
@@ -115,7 +141,9 @@ class EmbedContentBatch:
             create_time=create_time,
             update_time=update_time,
             end_time=end_time,
+            priority=priority,
             batch_stats=batch_stats,
+            output=output,
         )
 
         embed_content_batch.additional_properties = d

@@ -24,8 +24,8 @@ class GenerateContentBatch:
         name (str | Unset):
         model (str | Unset):
         display_name (str | Unset):
-        state (str | Unset): BATCH_STATE_PENDING, BATCH_STATE_RUNNING, BATCH_STATE_SUCCEEDED, BATCH_STATE_FAILED,
-            BATCH_STATE_CANCELLED or BATCH_STATE_EXPIRED.
+        state (str | Unset): BATCH_STATE_UNSPECIFIED, BATCH_STATE_PENDING, BATCH_STATE_RUNNING, BATCH_STATE_SUCCEEDED,
+            BATCH_STATE_FAILED, BATCH_STATE_CANCELLED or BATCH_STATE_EXPIRED.
         create_time (str | Unset): RFC 3339 timestamp.
         update_time (str | Unset): RFC 3339 timestamp.
         end_time (str | Unset): RFC 3339 timestamp.

@@ -13,12 +13,11 @@ T = TypeVar("T", bound="ImportFileResponse")
 
 @_attrs_define
 class ImportFileResponse:
-    """The response of a file search store import (`ImportFileResponse`) or upload (`UploadToFileSearchStoreResponse`, the
-    same fields) operation.
+    """The response of a corpus or file search store import operation.
 
-        Attributes:
-            parent (str | Unset):
-            document_name (str | Unset):
+    Attributes:
+        parent (str | Unset):
+        document_name (str | Unset):
     """
 
     parent: str | Unset = UNSET
