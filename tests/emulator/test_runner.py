@@ -41,7 +41,10 @@ def runner() -> Iterator[tuple[str, list[str]]]:
     )
     assert process.stdout is not None
     try:
-        banner = [process.stdout.readline() for _ in range(4)]
+        banner = [process.stdout.readline()]
+        while not banner[-1].lstrip().startswith("control plane:"):
+            banner.append(process.stdout.readline())
+            assert len(banner) < 20, banner
         url = banner[0].split(" on ", 1)[1].strip()
         seeded = []
         while len(seeded) < 10:
