@@ -37,6 +37,7 @@ from gemini_ops._core.errors import (
     UnknownApiError,
     UnsupportedMethodError,
     WaitTimeoutError,
+    WebhookVerificationError,
 )
 from gemini_ops._core.names import (
     Family,
@@ -47,6 +48,7 @@ from gemini_ops._core.names import (
     parse_parent,
 )
 from gemini_ops._core.operation import Operation, OperationsPage, Status
+from gemini_ops._notifications import Notifications
 
 __version__ = "0.1.0"
 
@@ -66,6 +68,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidResponseError",
     "NotFoundError",
+    "Notifications",
     "Operation",
     "OperationFailedError",
     "OperationNotDoneError",
@@ -87,6 +90,7 @@ __all__ = [
     "UnknownApiError",
     "UnsupportedMethodError",
     "WaitTimeoutError",
+    "WebhookVerificationError",
     "__version__",
     "parse_name",
     "parse_parent",
