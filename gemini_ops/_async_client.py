@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -16,6 +17,7 @@ from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, WaitPlan, wait_flow
 from gemini_ops._http.transport import POOL_SIZE, build_async_client, deadline_scope, detach
+from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
 #: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests
@@ -36,6 +38,14 @@ class _Limits(NamedTuple):
 async def _sleep(seconds: float) -> None:
     """Sleep between polls; the one place waits sleep, so tests can replace it."""
     await asyncio.sleep(seconds)
+
+
+async def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
+    """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
+    if listening is None:
+        await _sleep(seconds)
+        return frozenset()
+    return await listening.asleep(seconds)
 
 
 class AsyncOperations(BaseOperations[httpx.AsyncClient]):
@@ -192,6 +202,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Poll until the operation is done; return it, succeeded or failed.
 
@@ -201,11 +212,12 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it.
+        exists, each poll long-polls with it. With ``notifications``, a publication of this
+        operation's name ends the current sleep: it is polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return await self._wait(plan, auth)
+        return await self._wait(plan, auth, notifications)
 
     async def wait_with_backoff(
         self,
@@ -218,6 +230,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         jitter: bool = True,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Like ``wait``, with delays ``initial_delay * multiplier**n`` capped at ``max_delay``.
 
@@ -228,7 +241,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             initial_delay=initial_delay, max_delay=max_delay, multiplier=multiplier, jitter=jitter
         )
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return await self._wait(plan, auth)
+        return await self._wait(plan, auth, notifications)
 
     async def wait_many(
         self,
@@ -238,6 +251,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> AsyncIterator[Operation]:
         """Wait for several operations; yield each one as it finishes (in finishing order).
 
@@ -245,13 +259,16 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI), with
         at most ``MAX_POLLS_IN_FLIGHT`` polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
         flight at once; the first error raised ends the iteration and cancels the other waits.
+        With ``notifications``, an operation whose name is published is polled at once.
         """
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
         limits = _Limits(
             asyncio.Semaphore(MAX_POLLS_IN_FLIGHT), asyncio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
         )
-        tasks = [asyncio.ensure_future(self._wait(plan, auth, limits)) for plan in plans]
+        tasks = [
+            asyncio.ensure_future(self._wait(plan, auth, notifications, limits)) for plan in plans
+        ]
         try:
             for finished in asyncio.as_completed(tasks):
                 yield await finished
@@ -261,21 +278,26 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait(
-        self, plan: WaitPlan, auth: str | None, limits: _Limits | None = None
+        self,
+        plan: WaitPlan,
+        auth: str | None,
+        notifications: Notifications | None,
+        limits: _Limits | None = None,
     ) -> Operation:
+        listening = listen(notifications, [plan.name])
         flow = wait_flow(plan)
         outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration as done:
-                result: Operation = done.value
-                return result
-            if isinstance(action, Poll):
-                outcome = await self._poll_once(plan, action.server_wait, auth, limits)
-            else:
-                await _sleep(action.seconds)
-                outcome = None
+        with listening or nullcontext():
+            while True:
+                try:
+                    action = flow.send(outcome)
+                except StopIteration as done:
+                    result: Operation = done.value
+                    return result
+                if isinstance(action, Poll):
+                    outcome = await self._poll_once(plan, action.server_wait, auth, limits)
+                else:
+                    outcome = await _pause(action.seconds, listening)
 
     async def _poll_once(
         self,

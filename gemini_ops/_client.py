@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any
 
@@ -16,12 +17,21 @@ from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
 from gemini_ops._http.transport import build_client, deadline_scope, detach
+from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
 
 def _sleep(seconds: float) -> None:
     """Sleep between polls; the one place waits sleep, so tests can replace it."""
     time.sleep(seconds)
+
+
+def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
+    """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
+    if listening is None:
+        _sleep(seconds)
+        return frozenset()
+    return listening.sleep(seconds)
 
 
 class Operations(BaseOperations[httpx.Client]):
@@ -177,6 +187,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Poll until the operation is done; return it, succeeded or failed.
 
@@ -186,11 +197,12 @@ class Operations(BaseOperations[httpx.Client]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it.
+        exists, each poll long-polls with it. With ``notifications``, a publication of this
+        operation's name ends the current sleep: it is polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return self._wait(plan, auth)
+        return self._wait(plan, auth, notifications)
 
     def wait_with_backoff(
         self,
@@ -203,6 +215,7 @@ class Operations(BaseOperations[httpx.Client]):
         jitter: bool = True,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Like ``wait``, with delays ``initial_delay * multiplier**n`` capped at ``max_delay``.
 
@@ -213,7 +226,7 @@ class Operations(BaseOperations[httpx.Client]):
             initial_delay=initial_delay, max_delay=max_delay, multiplier=multiplier, jitter=jitter
         )
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return self._wait(plan, auth)
+        return self._wait(plan, auth, notifications)
 
     def wait_many(
         self,
@@ -223,44 +236,50 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Iterator[Operation]:
         """Wait for several operations; yield each one as it finishes (in finishing order).
 
         Same options and errors as ``wait``; ``timeout`` covers them all. Operations are polled
-        in turn from this thread, each at most every ``poll_interval`` seconds.
+        in turn from this thread, each at most every ``poll_interval`` seconds, and at once when
+        ``notifications`` publishes its name.
         """
         policy = PollPolicy.fixed(poll_interval)
         plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
+        listening = listen(notifications, [plan.name for plan in plans])
         flow = wait_many_flow(plans)
         outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration:
-                return
-            if isinstance(action, Operation):
-                yield action
-                outcome = None
-            elif isinstance(action, Sleep):
-                _sleep(action.seconds)
-                outcome = None
-            elif action.plan is not None:
-                outcome = self._poll_once(action.plan, None, auth)
+        with listening or nullcontext():
+            while True:
+                try:
+                    action = flow.send(outcome)
+                except StopIteration:
+                    return
+                if isinstance(action, Operation):
+                    yield action
+                    outcome = None
+                elif isinstance(action, Sleep):
+                    outcome = _pause(action.seconds, listening)
+                elif action.plan is not None:
+                    outcome = self._poll_once(action.plan, None, auth)
 
-    def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
+    def _wait(
+        self, plan: WaitPlan, auth: str | None, notifications: Notifications | None
+    ) -> Operation:
+        listening = listen(notifications, [plan.name])
         flow = wait_flow(plan)
         outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration as done:
-                result: Operation = done.value
-                return result
-            if isinstance(action, Poll):
-                outcome = self._poll_once(plan, action.server_wait, auth)
-            else:
-                _sleep(action.seconds)
-                outcome = None
+        with listening or nullcontext():
+            while True:
+                try:
+                    action = flow.send(outcome)
+                except StopIteration as done:
+                    result: Operation = done.value
+                    return result
+                if isinstance(action, Poll):
+                    outcome = self._poll_once(plan, action.server_wait, auth)
+                else:
+                    outcome = _pause(action.seconds, listening)
 
     def _poll_once(
         self, plan: WaitPlan, server_wait: float | None, auth: str | None

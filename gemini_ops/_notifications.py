@@ -27,7 +27,7 @@ class Notifications:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._listeners: dict[str, set[_Subscription]] = {}
+        self._listeners: dict[str, set[Subscription]] = {}
 
     def __repr__(self) -> str:
         with self._lock:
@@ -48,15 +48,15 @@ class Notifications:
             listener.notify(name)
         return len(listeners)
 
-    def _subscribe(self, names: Iterable[str]) -> _Subscription:
+    def _subscribe(self, names: Iterable[str]) -> Subscription:
         """Listen for ``names`` until the returned subscription is closed."""
-        subscription = _Subscription(self, frozenset(names))
+        subscription = Subscription(self, frozenset(names))
         with self._lock:
             for name in subscription.names:
                 self._listeners.setdefault(name, set()).add(subscription)
         return subscription
 
-    def _unsubscribe(self, subscription: _Subscription) -> None:
+    def _unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             for name in subscription.names:
                 listeners = self._listeners.get(name)
@@ -66,8 +66,8 @@ class Notifications:
                         del self._listeners[name]
 
 
-class _Subscription:
-    """The names one wait listens for, and the ones published since it last looked.
+class Subscription:
+    """Internal: the names one wait listens for, and the ones published since it last looked.
 
     The same object serves a thread (``sleep``) and a task (``asleep``): a notification that
     arrives while the wait is polling is kept, so its next sleep ends at once.
@@ -81,7 +81,7 @@ class _Subscription:
         self._event = threading.Event()
         self._wakers: list[Callable[[], None]] = []
 
-    def __enter__(self) -> _Subscription:
+    def __enter__(self) -> Subscription:
         return self
 
     def __exit__(
@@ -138,3 +138,18 @@ class _Subscription:
             with self._lock:
                 self._wakers.remove(wake)
         return self.take()
+
+
+def listen(notifications: Notifications | None, names: Iterable[str]) -> Subscription | None:
+    """A subscription to ``names`` on ``notifications`` (None without a hub).
+
+    Raises TypeError for anything but a ``Notifications`` or None.
+    """
+    if notifications is None:
+        return None
+    if not isinstance(notifications, Notifications):
+        raise TypeError(
+            f"notifications must be a gemini_ops.Notifications or None, "
+            f"got {type(notifications).__name__}"
+        )
+    return notifications._subscribe(names)

@@ -240,9 +240,10 @@ def wait_many_flow(
 ) -> Generator[Poll | Sleep | Operation, object, None]:
     """Interleave plain-polling waits for several operations from one thread.
 
-    Yields ``Poll`` (send back the outcome), ``Sleep`` (until the next poll is due) and each
-    finished ``Operation`` as soon as it is seen. Each operation follows ``wait_flow`` exactly,
-    without long-polling; errors propagate as they would from a single wait.
+    Yields ``Poll`` (send back the outcome), ``Sleep`` (until the next poll is due; send back
+    the names published meanwhile, which are then due at once) and each finished ``Operation``
+    as soon as it is seen. Each operation follows ``wait_flow`` exactly, without long-polling;
+    errors propagate as they would from a single wait.
     """
     if not plans:
         return
@@ -250,11 +251,18 @@ def wait_many_flow(
     flows = {i: wait_flow(plan._replace(long_poll=False)) for i, plan in enumerate(plans)}
     pending: dict[int, Poll | Sleep] = {i: next(flow) for i, flow in flows.items()}
     due_at = dict.fromkeys(flows, clock())
+    by_name: dict[str, list[int]] = {}
+    for i, plan in enumerate(plans):
+        by_name.setdefault(plan.name, []).append(i)
     while flows:
         now = clock()
         due = [i for i, at in due_at.items() if at <= now]
         if not due:
-            yield Sleep(min(due_at.values()) - now)
+            woken = yield Sleep(min(due_at.values()) - now)
+            for name in woken if isinstance(woken, frozenset) else ():
+                for i in by_name.get(name, ()):
+                    if i in due_at:
+                        due_at[i] = now
             continue
         for i in due:
             flow = flows[i]
