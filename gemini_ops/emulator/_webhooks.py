@@ -358,6 +358,8 @@ class WebhookService:
     def _changed(self) -> None:
         """The state changed (an operation created, completed or cancelled): look again."""
         with self._lock:
+            if not self._listening():
+                return  # nobody listens: no thread, no work
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="gemini-ops-emulator-webhooks", daemon=True
