@@ -273,3 +273,40 @@ def test_wait_many_interleaves_and_yields_in_finishing_order() -> None:
             outcome = states[action.plan.name].pop(0)
     assert yielded == ["batches/fast", "batches/slow"]
     assert clock.now == pytest.approx(1002.0)
+
+
+def test_wait_many_polls_a_notified_name_at_once_and_the_others_on_schedule() -> None:
+    clock = FakeClock()
+    start = clock.now
+    names = ["batches/a", "batches/b", "batches/c"]
+    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
+    done_at = {"batches/a": 1e9, "batches/b": start + 2.0, "batches/c": start + 70.0}
+    flow = wait_many_flow(plans)
+    polls: list[tuple[str, float]] = []
+    yielded: list[tuple[str, float]] = []
+    outcome: object = None
+    notified = False
+    while len(yielded) < 2:
+        action = flow.send(outcome)
+        if isinstance(action, Operation):
+            yielded.append((action.name, clock.now - start))
+            outcome = None
+        elif isinstance(action, Sleep):
+            if not notified:
+                # A hint arrives 2 s into the first 60 s sleep: the sleep ends there.
+                clock.now += 2.0
+                notified = True
+                outcome = frozenset({"batches/b", "batches/unknown"})
+            else:
+                clock.now += action.seconds
+                outcome = frozenset()
+        else:
+            assert action.plan is not None
+            name = action.plan.name
+            polls.append((name, clock.now - start))
+            outcome = finished(name) if clock.now >= done_at[name] else running(name)
+    assert yielded == [("batches/b", 2.0), ("batches/c", 120.0)]
+    # b: polled at 0 and, out of turn, at 2; a and c keep their 60 s schedule.
+    assert [t for n, t in polls if n == "batches/b"] == [0.0, 2.0]
+    assert [t for n, t in polls if n == "batches/a"] == [0.0, 60.0, 120.0]
+    assert [t for n, t in polls if n == "batches/c"] == [0.0, 60.0, 120.0]

@@ -197,4 +197,3 @@ def test_the_exception_imports_without_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "needs extra"
-
