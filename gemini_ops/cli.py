@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -42,6 +43,7 @@ from gemini_ops import (
     GeminiOpsError,
     InvalidNameError,
     InvalidResponseError,
+    Notifications,
     Operation,
     OperationFailedError,
     Operations,
@@ -52,6 +54,7 @@ from gemini_ops import (
     __version__,
     parse_name,
 )
+from gemini_ops._cli_webhooks import receiving, webhook_options, webhooks_command
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -1040,6 +1043,7 @@ class _PollOptions:
     initial_delay: float
     max_delay: float
     multiplier: float
+    notifications: Notifications | None = None
 
     def delay_after(self, polls: int) -> float:
         """The nominal delay after ``polls`` polls (with backoff's jitter, at most this)."""
@@ -1075,6 +1079,7 @@ async def _wait_one(
                 multiplier=options.multiplier,
                 timeout=options.timeout,
                 on_progress=on_progress,
+                notifications=options.notifications,
             )
         else:
             op = await ops.wait(
@@ -1082,6 +1087,7 @@ async def _wait_one(
                 poll_interval=options.poll_interval,
                 timeout=options.timeout,
                 on_progress=on_progress,
+                notifications=options.notifications,
             )
     except WaitTimeoutError as exc:
         last = exc.operation if isinstance(exc.operation, Operation) else None
@@ -1184,6 +1190,7 @@ async def _cancel_pending(
 @click.option(
     "--cancel-on-interrupt", is_flag=True, help="On Ctrl-C, also cancel the unfinished ones."
 )
+@webhook_options
 @_json_option
 @click.pass_context
 def wait_command(
@@ -1196,13 +1203,16 @@ def wait_command(
     max_delay: float | None,
     multiplier: float | None,
     cancel_on_interrupt: bool,
+    webhook_listen: str | None,
+    webhook_secret_env: str | None,
     as_json: bool,
 ) -> None:
     """Wait until operations are done, with live progress; several names wait concurrently.
 
     Exits 0 when all succeeded, 1 when one finished with an error (cancelled included), 3 on
     --timeout, 4 on an API error. With --json, prints each operation as it finishes (the last
-    one seen for a timeout). Ctrl-C stops waiting (exit 130).
+    one seen for a timeout). Ctrl-C stops waiting (exit 130). With --webhook-listen, webhook
+    deliveries verified with the secret in --webhook-secret-env poll their operation at once.
     """
     settings = _settings_of(ctx)
     if backoff and poll_interval is not None:
@@ -1239,7 +1249,8 @@ def wait_command(
         if as_json and outcome.operation is not None:
             _emit_json(outcome.operation.to_dict())
 
-    with view:
+    with view, receiving(webhook_listen, webhook_secret_env) as notifications:
+        options = dataclasses.replace(options, notifications=notifications)
         result = asyncio.run(_wait_all(settings, unique, options, view, emit, cancel_on_interrupt))
     if isinstance(view, _LiveView):
         _print_outcomes(console, result.outcomes)
@@ -1371,6 +1382,9 @@ def demo_command(ctx: click.Context, as_json: bool) -> None:
             f"the demo needs the emulator extra: pip install 'gemini-ops[emulator]' ({exc})"
         ) from None
     ctx.exit(run_demo(_console(stderr=as_json), as_json=as_json))
+
+
+cli.add_command(webhooks_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
