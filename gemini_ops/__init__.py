@@ -48,6 +48,7 @@ from gemini_ops._core.names import (
     parse_parent,
 )
 from gemini_ops._core.operation import Operation, OperationsPage, Status
+from gemini_ops._core.results import BatchOutput, Video
 from gemini_ops._notifications import Notifications
 
 __version__ = "0.1.0"
@@ -57,6 +58,7 @@ __all__ = [
     "AlreadyExistsError",
     "ApiError",
     "AsyncOperations",
+    "BatchOutput",
     "CredentialsError",
     "DataLossError",
     "DeadlineExceededError",
@@ -89,6 +91,7 @@ __all__ = [
     "UnimplementedError",
     "UnknownApiError",
     "UnsupportedMethodError",
+    "Video",
     "WaitTimeoutError",
     "WebhookVerificationError",
     "__version__",
