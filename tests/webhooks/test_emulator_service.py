@@ -193,3 +193,35 @@ def test_a_jwt_from_another_key_is_rejected(emu: Emulator) -> None:
     unknown = jwt.encode({"iat": 1}, other, algorithm="RS256", headers={"kid": "nobody"})
     with pytest.raises(Exception, match="no signing key"):
         verify(body, {**headers, "webhook-signature": unknown}, jwks=emu.jwks_url)
+
+
+def test_ping_sends_a_signed_delivery_that_wakes_nothing(emu: Emulator) -> None:
+    late = LateApp()
+    hub = Recording()
+    with serve(late) as url:
+        client = gemini_client(emu)
+        hook = client.webhooks.create(uri=url, subscribed_events=["batch.succeeded"])
+        late.app = WebhookReceiver(hub, secret=hook.new_signing_secret)
+        client.webhooks.ping(hook.id)
+        _until(lambda: late.app.counts["accepted"])
+    assert late.app.counts == {"accepted": 1, "duplicate": 0, "rejected": 0}
+    assert [d["type"] for d in emu.webhook_deliveries()] == ["webhook.ping"]
+    assert hub.published == [hook.id]  # a name no wait waits for
+
+
+def test_delayed_deliveries_and_disabled_webhooks(emu: Emulator) -> None:
+    late = LateApp()
+    hub = Recording()
+    emu.webhook_settings(delay=0.5)
+    with serve(late) as url:
+        client = gemini_client(emu)
+        hook = client.webhooks.create(uri=url, subscribed_events=["batch.succeeded"])
+        late.app = WebhookReceiver(hub, secret=hook.new_signing_secret)
+        emu.create_operation("batches/late", duration=0.0)
+        time.sleep(0.25)
+        assert hub.published == []  # held back by the delay
+        _until(lambda: hub.published)
+        client.webhooks.update(hook.id, update_mask="state", state="disabled")
+        emu.create_operation("batches/quiet", duration=0.0)
+        time.sleep(1.0)
+    assert hub.published == ["batches/late"]
