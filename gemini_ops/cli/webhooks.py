@@ -1,4 +1,4 @@
-"""The CLI's webhook parts: a receiver for ``wait --webhook-listen``, and ``gemini-ops webhooks``.
+"""The webhook commands: a receiver for ``wait --webhook-listen``, and ``gemini-ops webhooks``.
 
 The receiver and the registrations need the ``webhooks`` extra; serving the receiver needs uvicorn
 (the ``emulator`` extra).
@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+from rich.text import Text
 
 from gemini_ops import Notifications, Operations
+from gemini_ops.cli.render import make_console, print_table
 
 _START_TIMEOUT = 10.0
 _EVENTS = (
@@ -98,9 +100,9 @@ def receiving(listen: str | None, secret_env: str | None) -> Iterator[Notificati
 
 @contextmanager
 def _webhooks_http(ctx: click.Context) -> Iterator[Any]:
-    from gemini_ops import cli
+    from gemini_ops.cli.options import settings_of
 
-    settings = cli._settings_of(ctx)
+    settings = settings_of(ctx)
     if settings.vertex:
         raise click.UsageError("webhooks are a Gemini API service; drop --vertex")
     with Operations(**settings.client_options()) as ops:
@@ -122,8 +124,6 @@ def webhooks_command() -> None:
 @click.pass_context
 def list_webhooks(ctx: click.Context, as_json: bool) -> None:
     """List every registered webhook (all pages)."""
-    from gemini_ops import cli
-
     hooks: list[dict[str, Any]] = []
     with _webhooks_http(ctx) as http:
         token = None
@@ -138,8 +138,6 @@ def list_webhooks(ctx: click.Context, as_json: bool) -> None:
         for hook in hooks:
             click.echo(json.dumps(hook))
         return
-    from rich.text import Text
-
     rows = [
         [
             Text(str(h.get("id", ""))),
@@ -149,7 +147,7 @@ def list_webhooks(ctx: click.Context, as_json: bool) -> None:
         ]
         for h in hooks
     ]
-    cli._print_table(cli._console(), ["ID", "STATE", "URI", "EVENTS"], rows)
+    print_table(make_console(), ["ID", "STATE", "URI", "EVENTS"], rows)
 
 
 @webhooks_command.command("create", short_help="Register a webhook; prints its secret once.")
