@@ -61,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build a temporary venv with only the runtime dependencies and time imports there",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="wait: operation counts as a fraction of the full sizes (1.0: 10,000 and 1,000; "
+        "default 0.2, --quick 0.05)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     args = parser.parse_args(argv)
     only = {part.strip() for part in args.only.split(",") if part.strip()}
@@ -86,12 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if "wait" in only:
         print("wait_many ...", flush=True)
         with Server() as server:
-            rows += bench_wait.run(
-                server,
-                count=200 if quick else 1_000,
-                spread=3.0 if quick else 10.0,
-                poll_interval=1.0,
-            )
+            rows += bench_wait.run(server, scale=args.scale or (0.05 if quick else 0.2))
     if "webhooks" in only:
         print("webhooks ...", flush=True)
         with Server() as server:

@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import nullcontext
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, Literal, overload
 
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from gemini_ops._core.errors import GeminiOpsError, WaitTimeoutError
+from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
-from gemini_ops._core.polling import Poll, PollPolicy, WaitPlan, wait_flow
-from gemini_ops._http.clients import POOL_SIZE, build_async_client, detach
+from gemini_ops._core.polling import (
+    MAX_LONG_POLLS_IN_FLIGHT as MAX_LONG_POLLS_IN_FLIGHT,
+)
+from gemini_ops._core.polling import (
+    MAX_POLLS_IN_FLIGHT as MAX_POLLS_IN_FLIGHT,
+)
+from gemini_ops._core.polling import (
+    Finished,
+    Poll,
+    PollPolicy,
+    WaitPlan,
+    Wake,
+    fleet_flow,
+    wait_flow,
+)
+from gemini_ops._http.clients import build_async_client, detach
 from gemini_ops._http.deadline import deadline_scope
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
-
-#: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests
-#: cost more CPU in httpcore's pool than they save (measured in benchmarks/bench_wait.py).
-MAX_POLLS_IN_FLIGHT = 16
-#: The most Vertex ``:wait`` long polls in flight at once: the connection pool's size, since
-#: each one holds a connection while the server waits.
-MAX_LONG_POLLS_IN_FLIGHT = POOL_SIZE
-
-
-class _Limits(NamedTuple):
-    """Semaphores bounding the requests ``wait_many`` has in flight."""
-
-    polls: asyncio.Semaphore
-    long_polls: asyncio.Semaphore
 
 
 async def _sleep(seconds: float) -> None:
@@ -213,8 +213,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it. With ``notifications``, a publication of this
-        operation's name ends the current sleep: it is polled at once (the poll decides).
+        exists, each poll long-polls with it, held at most until the next poll is due. With
+        ``notifications``, a publication of this operation's name ends the current sleep: it is
+        polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
@@ -244,6 +245,32 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
         return await self._wait(plan, auth, notifications)
 
+    @overload
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+        return_exceptions: Literal[False] = False,
+    ) -> AsyncIterator[Operation]: ...
+
+    @overload
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+        return_exceptions: Literal[True],
+    ) -> AsyncIterator[Operation | GeminiOpsError]: ...
+
     async def wait_many(
         self,
         operations: Iterable[OperationRef],
@@ -253,37 +280,78 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
         notifications: Notifications | None = None,
-    ) -> AsyncIterator[Operation]:
-        """Wait for several operations; yield each one as it finishes (in finishing order).
+        return_exceptions: bool = False,
+    ) -> AsyncIterator[Operation | GeminiOpsError]:
+        """Wait for several operations; yield each one once, as it finishes (finishing order).
 
-        Same options and errors as ``wait``; ``timeout`` covers them all. Each operation is
-        waited for in its own task, exactly as ``wait`` does (long-polling on Vertex AI), with
-        at most ``MAX_POLLS_IN_FLIGHT`` polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
-        flight at once; the first error raised ends the iteration and cancels the other waits.
-        With ``notifications``, an operation whose name is published is polled at once.
+        Same options as ``wait``; ``timeout`` covers them all. Every operation follows the
+        ``wait`` rules, long-polling on Vertex AI included, with at most
+        ``MAX_POLLS_IN_FLIGHT`` plain polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
+        flight at once; the same requests as ``Operations.wait_many``.
+
+        By default the first permanent error (e.g. a 404) is raised and ends the iteration, and
+        the deadline raises WaitTimeoutError whose ``pending`` maps every unfinished operation's
+        name to its last state. With ``return_exceptions=True`` nothing is raised for one
+        operation: its error is yielded in its place (``error.operation_name`` says whose), the
+        deadline yields a WaitTimeoutError for each unfinished operation (``error.operation``:
+        its last state), and the others go on, so every operation is yielded exactly once.
+
+        With ``notifications``, an operation whose name is published is polled at once, out of
+        turn (after its poll in flight answers, if one is); the deadline is unchanged.
         """
-        policy = PollPolicy.fixed(poll_interval)
-        plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
-        limits = _Limits(
-            asyncio.Semaphore(MAX_POLLS_IN_FLIGHT), asyncio.Semaphore(MAX_LONG_POLLS_IN_FLIGHT)
-        )
-        tasks = [
-            asyncio.ensure_future(self._wait(plan, auth, notifications, limits)) for plan in plans
-        ]
+        plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
+        listening = listen(notifications, [plan.name for plan in plans])
+        with listening or nullcontext():
+            async for outcome in self._wait_fleet(plans, auth, return_exceptions, listening):
+                yield outcome
+
+    async def _wait_fleet(
+        self,
+        plans: Sequence[WaitPlan],
+        auth: str | None,
+        return_exceptions: bool,
+        listening: Subscription | None,
+    ) -> AsyncIterator[Operation | GeminiOpsError]:
+        flow = fleet_flow(plans, return_exceptions=return_exceptions)
+        in_flight: dict[asyncio.Task[Operation | GeminiOpsError], int] = {}
+        answer: object = None
         try:
-            for finished in asyncio.as_completed(tasks):
-                yield await finished
+            while True:
+                try:
+                    action = flow.send(answer)
+                except StopIteration:
+                    return
+                answer = None
+                if isinstance(action, Poll):
+                    assert action.plan is not None
+                    poll = self._poll_once(action.plan, action.server_wait, auth)
+                    task = asyncio.ensure_future(poll)
+                    in_flight[task] = action.index
+                    if listening is not None:
+                        task.add_done_callback(listening.ring)
+                elif isinstance(action, Finished):
+                    yield action.outcome
+                elif listening is not None:
+                    # One wait for both: a poll's answer rings, a publication notifies.
+                    published = await listening.asleep(action.seconds)
+                    done = [task for task in in_flight if task.done()]
+                    answer = Wake(
+                        [(in_flight.pop(task), task.result()) for task in done], published
+                    )
+                elif in_flight:
+                    answered, _ = await asyncio.wait(
+                        in_flight, timeout=action.seconds, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
+                else:
+                    await _sleep(action.seconds)
         finally:
-            for task in tasks:
+            for task in in_flight:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _wait(
-        self,
-        plan: WaitPlan,
-        auth: str | None,
-        notifications: Notifications | None,
-        limits: _Limits | None = None,
+        self, plan: WaitPlan, auth: str | None, notifications: Notifications | None
     ) -> Operation:
         listening = listen(notifications, [plan.name])
         flow = wait_flow(plan)
@@ -296,30 +364,16 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                     result: Operation = done.value
                     return result
                 if isinstance(action, Poll):
-                    outcome = await self._poll_once(plan, action.server_wait, auth, limits)
+                    outcome = await self._poll_once(plan, action.server_wait, auth)
                 else:
                     outcome = await _pause(action.seconds, listening)
 
     async def _poll_once(
-        self,
-        plan: WaitPlan,
-        server_wait: float | None,
-        auth: str | None,
-        limits: _Limits | None = None,
+        self, plan: WaitPlan, server_wait: float | None, auth: str | None
     ) -> Operation | GeminiOpsError:
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                if limits is None:
-                    return self._parse_operation(await self._send(target))
-                limiter = limits.polls if server_wait is None else limits.long_polls
-                async with asyncio.timeout(plan.deadline.remaining()):
-                    await limiter.acquire()
-                try:
-                    return self._parse_operation(await self._send(target))
-                finally:
-                    limiter.release()
+                return self._parse_operation(await self._send(target))
         except GeminiOpsError as exc:
             return exc
-        except TimeoutError:
-            return WaitTimeoutError(f"{plan.name}: no connection was free before the deadline")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
@@ -210,6 +210,7 @@ class BaseOperations(Generic[ClientT]):
         timeout: float | None,
         on_progress: ProgressCallback | None,
         auth: str | None,
+        deadline: Deadline | None = None,
     ) -> WaitPlan:
         parsed = parse_name(name_of(operation))
         self._backend(parsed.backend, auth, parsed.name)
@@ -218,11 +219,28 @@ class BaseOperations(Generic[ClientT]):
         return WaitPlan(
             name=parsed.name,
             policy=policy,
-            deadline=Deadline.after(timeout),
+            deadline=Deadline.after(timeout) if deadline is None else deadline,
             timeout=timeout,
             long_poll=supports(parsed.family, "wait"),
             on_progress=on_progress,
         )
+
+    def _fleet_plans(
+        self,
+        operations: Iterable[OperationRef],
+        poll_interval: float,
+        timeout: float | None,
+        on_progress: ProgressCallback | None,
+        auth: str | None,
+    ) -> list[WaitPlan]:
+        """The plans of one ``wait_many``: every name validated first, one shared deadline."""
+        if isinstance(operations, str | Operation):
+            raise TypeError("wait_many takes an iterable of operations, not a single one")
+        policy = PollPolicy.fixed(poll_interval)
+        deadline = Deadline.after(timeout)
+        return [
+            self._wait_plan(op, policy, timeout, on_progress, auth, deadline) for op in operations
+        ]
 
     def _url(self, target: Target) -> str:
         root = self._settings.root(target.backend, target.location)

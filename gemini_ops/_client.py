@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from contextlib import nullcontext
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
 import httpx
 
@@ -15,7 +17,17 @@ from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
-from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
+from gemini_ops._core.polling import (
+    MAX_LONG_POLLS_IN_FLIGHT,
+    MAX_POLLS_IN_FLIGHT,
+    Finished,
+    Poll,
+    PollPolicy,
+    WaitPlan,
+    Wake,
+    fleet_flow,
+    wait_flow,
+)
 from gemini_ops._http.clients import build_client, detach
 from gemini_ops._http.deadline import deadline_scope
 from gemini_ops._notifications import Notifications, Subscription, listen
@@ -198,8 +210,9 @@ class Operations(BaseOperations[httpx.Client]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it. With ``notifications``, a publication of this
-        operation's name ends the current sleep: it is polled at once (the poll decides).
+        exists, each poll long-polls with it, held at most until the next poll is due. With
+        ``notifications``, a publication of this operation's name ends the current sleep: it is
+        polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
@@ -229,6 +242,19 @@ class Operations(BaseOperations[httpx.Client]):
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
         return self._wait(plan, auth, notifications)
 
+    @overload
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        return_exceptions: Literal[False] = False,
+    ) -> Iterator[Operation]: ...
+
+    @overload
     def wait_many(
         self,
         operations: Iterable[OperationRef],
@@ -238,31 +264,87 @@ class Operations(BaseOperations[httpx.Client]):
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
         notifications: Notifications | None = None,
-    ) -> Iterator[Operation]:
-        """Wait for several operations; yield each one as it finishes (in finishing order).
+        return_exceptions: Literal[True],
+    ) -> Iterator[Operation | GeminiOpsError]: ...
 
-        Same options and errors as ``wait``; ``timeout`` covers them all. Operations are polled
-        in turn from this thread, each at most every ``poll_interval`` seconds, and at once when
-        ``notifications`` publishes its name.
+    def wait_many(
+        self,
+        operations: Iterable[OperationRef],
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+        return_exceptions: bool = False,
+    ) -> Iterator[Operation | GeminiOpsError]:
+        """Wait for several operations; yield each one once, as it finishes (finishing order).
+
+        Same options as ``wait``; ``timeout`` covers them all. Every operation follows the
+        ``wait`` rules, long-polling on Vertex AI included, with at most
+        ``MAX_POLLS_IN_FLIGHT`` plain polls and ``MAX_LONG_POLLS_IN_FLIGHT`` long polls in
+        flight at once (sent from a pool of threads); the same requests as
+        ``AsyncOperations.wait_many``.
+
+        By default the first permanent error (e.g. a 404) is raised and ends the iteration, and
+        the deadline raises WaitTimeoutError whose ``pending`` maps every unfinished operation's
+        name to its last state. With ``return_exceptions=True`` nothing is raised for one
+        operation: its error is yielded in its place (``error.operation_name`` says whose), the
+        deadline yields a WaitTimeoutError for each unfinished operation (``error.operation``:
+        its last state), and the others go on, so every operation is yielded exactly once.
+
+        With ``notifications``, an operation whose name is published is polled at once, out of
+        turn (after its poll in flight answers, if one is); the deadline is unchanged.
         """
-        policy = PollPolicy.fixed(poll_interval)
-        plans = [self._wait_plan(op, policy, timeout, on_progress, auth) for op in operations]
+        plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
         listening = listen(notifications, [plan.name for plan in plans])
-        flow = wait_many_flow(plans)
-        outcome: object = None
         with listening or nullcontext():
+            yield from self._wait_fleet(plans, auth, return_exceptions, listening)
+
+    def _wait_fleet(
+        self,
+        plans: Sequence[WaitPlan],
+        auth: str | None,
+        return_exceptions: bool,
+        listening: Subscription | None,
+    ) -> Iterator[Operation | GeminiOpsError]:
+        flow = fleet_flow(plans, return_exceptions=return_exceptions)
+        in_flight: dict[Future[Operation | GeminiOpsError], int] = {}
+        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT, "gemini-ops")
+        answer: object = None
+        try:
             while True:
                 try:
-                    action = flow.send(outcome)
+                    action = flow.send(answer)
                 except StopIteration:
                     return
-                if isinstance(action, Operation):
-                    yield action
-                    outcome = None
-                elif isinstance(action, Sleep):
-                    outcome = _pause(action.seconds, listening)
-                elif action.plan is not None:
-                    outcome = self._poll_once(action.plan, None, auth)
+                answer = None
+                if isinstance(action, Poll):
+                    assert action.plan is not None
+                    poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                    in_flight[poll] = action.index
+                    if listening is not None:
+                        poll.add_done_callback(listening.ring)
+                elif isinstance(action, Finished):
+                    yield action.outcome
+                elif listening is not None:
+                    # One wait for both: a poll's answer rings, a publication notifies.
+                    published = listening.sleep(action.seconds)
+                    done = [poll for poll in in_flight if poll.done()]
+                    answer = Wake(
+                        [(in_flight.pop(poll), poll.result()) for poll in done], published
+                    )
+                elif in_flight:
+                    answered, _ = futures_wait(
+                        in_flight, timeout=action.seconds, return_when=FIRST_COMPLETED
+                    )
+                    answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
+                else:
+                    _sleep(action.seconds)
+        finally:
+            # Let the polls in flight end (a long poll holds at most one poll interval), so
+            # that none outlives the iteration on a connection that is about to close.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _wait(
         self, plan: WaitPlan, auth: str | None, notifications: Notifications | None

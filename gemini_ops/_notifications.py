@@ -78,6 +78,7 @@ class Subscription:
         self.names = names
         self._lock = threading.Lock()
         self._pending: set[str] = set()
+        self._rung = False
         self._event = threading.Event()
         self._wakers: list[Callable[[], None]] = []
 
@@ -96,8 +97,14 @@ class Subscription:
         """Record ``name`` and wake the sleeper, whether a thread or a task on any loop."""
         with self._lock:
             self._pending.add(name)
+        self.ring()
+
+    def ring(self, _answered: object = None) -> None:
+        """Wake the sleeper without a name: a fleet wait's poll answered (a done callback)."""
+        with self._lock:
+            self._rung = True
+            self._event.set()
             wakers = list(self._wakers)
-        self._event.set()
         for wake in wakers:
             wake()
 
@@ -106,16 +113,17 @@ class Subscription:
         with self._lock:
             names = frozenset(self._pending)
             self._pending.clear()
+            self._rung = False
             self._event.clear()
         return names
 
     def sleep(self, seconds: float) -> frozenset[str]:
-        """Block the thread until ``seconds`` pass or a name arrives; return the names."""
+        """Block the thread until ``seconds`` pass, a name arrives or a ring; return the names."""
         self._event.wait(seconds)
         return self.take()
 
     async def asleep(self, seconds: float) -> frozenset[str]:
-        """Suspend the task until ``seconds`` pass or a name arrives; return the names."""
+        """Suspend the task until ``seconds`` pass, a name arrives or a ring; return the names."""
         loop = asyncio.get_running_loop()
         woken = asyncio.Event()
 
@@ -126,7 +134,7 @@ class Subscription:
 
         with self._lock:
             self._wakers.append(wake)
-            already = bool(self._pending)
+            already = self._rung
         try:
             if not already:
                 try:

@@ -86,7 +86,13 @@ def _rebuild(cls: type[GeminiOpsError], args: tuple[Any, ...], state: dict[str, 
 
 
 class GeminiOpsError(Exception):
-    """Base class of every exception gemini-ops raises on purpose."""
+    """Base class of every exception gemini-ops raises on purpose.
+
+    ``operation_name`` is the name of the operation the error belongs to when ``wait_many``
+    reports it as one operation's outcome (``return_exceptions=True``), otherwise None.
+    """
+
+    operation_name: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take keyword arguments; pickle and copy rebuild them from their state.
@@ -340,11 +346,20 @@ class WaitTimeoutError(GeminiOpsError, TimeoutError):
     """A deadline passed before the operation finished.
 
     ``operation`` is the last operation seen, or None when no answer arrived in time.
+    ``pending`` maps the name of every operation still unfinished at the deadline to the last
+    state seen of it (None: never answered); for one ``wait`` it holds that one operation.
     """
 
-    def __init__(self, message: str, operation: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        operation: object | None = None,
+        *,
+        pending: Mapping[str, object | None] | None = None,
+    ) -> None:
         super().__init__(message)
         self.operation = operation
+        self.pending: dict[str, object | None] = dict(pending or {})
 
 
 class InvalidNameError(GeminiOpsError, ValueError):

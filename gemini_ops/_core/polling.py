@@ -9,6 +9,7 @@ async client, which only send requests and sleep.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import time
@@ -20,6 +21,7 @@ import backoff
 
 from gemini_ops._core.errors import (
     ApiError,
+    GeminiOpsError,
     InvalidResponseError,
     TransportError,
     WaitTimeoutError,
@@ -151,6 +153,7 @@ class Poll:
 
     server_wait: float | None = None
     plan: WaitPlan | None = None
+    index: int = 0
 
 
 @attrs.frozen
@@ -171,7 +174,9 @@ def is_transient(exc: BaseException) -> bool:
 
 def _timeout(name: str, last: Operation | None, timeout: float | None) -> WaitTimeoutError:
     state = "never polled" if last is None else f"last progress {last.progress}"
-    return WaitTimeoutError(f"{name} was not done after {timeout} s ({state})", last)
+    return WaitTimeoutError(
+        f"{name} was not done after {timeout} s ({state})", last, pending={name: last}
+    )
 
 
 def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
@@ -190,12 +195,14 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
         if deadline.expired():
             raise _timeout(name, last, timeout)
         started = deadline.clock()
+        delay = next(delays)
         server_wait = None
         if plan.long_poll:
+            # A long poll never holds longer than the delay to the next poll, so that progress
+            # keeps flowing and a connection is never tied up for longer than one interval.
             left = deadline.remaining()
-            server_wait = LONG_POLL_MAX if left is None else min(LONG_POLL_MAX, left)
+            server_wait = min(LONG_POLL_MAX, delay, math.inf if left is None else left)
         outcome = yield Poll(server_wait, plan)
-        delay = next(delays)
         if isinstance(outcome, BaseException):
             if isinstance(outcome, WaitTimeoutError) or deadline.expired():
                 raise _timeout(name, last, timeout) from outcome
@@ -209,6 +216,7 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
                         f"{name}: the server asked to wait {hint:g} s, more than the "
                         f"{max(left, 0.0):.3g} s left before the deadline",
                         last,
+                        pending={name: last},
                     ) from outcome
                 delay = max(delay, float(hint))
             logger.debug("wait %s: %s; next poll in %.3g s", name, type(outcome).__name__, delay)
@@ -235,45 +243,197 @@ def wait_flow(plan: WaitPlan) -> Generator[Poll | Sleep, object, Operation]:
             yield Sleep(deadline.clip(delay))
 
 
-def wait_many_flow(
-    plans: Sequence[WaitPlan],
-) -> Generator[Poll | Sleep | Operation, object, None]:
-    """Interleave plain-polling waits for several operations from one thread.
+#: The most plain polls a fleet wait keeps in flight at once. Past a few dozen, queued requests
+#: cost more CPU in httpcore's pool than they save (measured in benchmarks/bench_wait.py).
+MAX_POLLS_IN_FLIGHT = 16
+#: The most Vertex ``:wait`` long polls a fleet wait keeps in flight at once. Each one holds a
+#: connection, and every connection held adds to what httpcore's pool scans on each request: at
+#: 200 operations, 64 long polls cost 12 ms of client CPU per request and a p99 lag of 9 s for a
+#: 1 s interval, 4 cost 5 ms and 2.7 s (benchmarks/bench_wait.py). The rest plain-poll.
+MAX_LONG_POLLS_IN_FLIGHT = 4
 
-    Yields ``Poll`` (send back the outcome), ``Sleep`` (until the next poll is due; send back
-    the names published meanwhile, which are then due at once) and each finished ``Operation``
-    as soon as it is seen. Each operation follows ``wait_flow`` exactly, without long-polling;
-    errors propagate as they would from a single wait.
+
+@attrs.frozen
+class Finished:
+    """Action: the wait for operation ``index`` is over; ``outcome`` is its Operation or error."""
+
+    index: int
+    outcome: Operation | GeminiOpsError
+
+
+@attrs.frozen
+class Wake:
+    """What a fleet's driver sends back after a ``Sleep`` it watched notifications through.
+
+    ``answers`` are the ``(index, outcome)`` pairs of the polls that answered meanwhile and
+    ``published`` the operation names published meanwhile; either may be empty (a sleep that
+    ran out, or ended early for a reason the flow need not know).
+    """
+
+    answers: Sequence[tuple[int, Operation | BaseException]] = ()
+    published: frozenset[str] = frozenset()
+
+
+def _fleet_timeout(
+    first: WaitTimeoutError, lasts: dict[int, Operation | None], plans: Sequence[WaitPlan]
+) -> WaitTimeoutError:
+    pending = {plans[i].name: last for i, last in lasts.items()}
+    message = f"{len(pending)} of {len(plans)} operations were not done at the deadline: {first}"
+    return WaitTimeoutError(message, first.operation, pending=pending)
+
+
+def fleet_flow(
+    plans: Sequence[WaitPlan],
+    *,
+    return_exceptions: bool = False,
+    max_polls: int = MAX_POLLS_IN_FLIGHT,
+    max_long_polls: int = MAX_LONG_POLLS_IN_FLIGHT,
+) -> Generator[Poll | Sleep | Finished, object, None]:
+    """Wait for several operations at once, each following ``wait_flow``: the ``wait_many`` loop.
+
+    Yields ``Poll`` (start this request and send back None; its index says whose it is),
+    ``Sleep`` (wait up to that long for polls in flight; send back the list of
+    ``(index, outcome)`` pairs that answered meanwhile, possibly empty, or a ``Wake`` that
+    also carries the names published meanwhile) and ``Finished`` (one operation's result; send
+    back None). A published operation is due at once, polled out of turn (or, when its poll is
+    in flight, again as soon as that poll answers); nothing else about its wait changes, the
+    deadline included. Every operation is finished exactly once. At most
+    ``max_polls`` plain polls and ``max_long_polls`` long polls are in flight; a long-poll-capable
+    operation that finds no long-poll slot free plain-polls instead, so nothing waits on a slot.
+
+    With ``return_exceptions`` a permanent error or the deadline is one operation's outcome (its
+    ``operation_name`` set) and the others go on. Without it, the first permanent error is
+    raised, and the deadline raises one WaitTimeoutError whose ``pending`` holds the last state
+    of every unfinished operation.
     """
     if not plans:
         return
     clock = plans[0].deadline.clock
-    flows = {i: wait_flow(plan._replace(long_poll=False)) for i, plan in enumerate(plans)}
-    pending: dict[int, Poll | Sleep] = {i: next(flow) for i, flow in flows.items()}
-    due_at = dict.fromkeys(flows, clock())
+    flows = [wait_flow(plan) for plan in plans]
+    lasts: dict[int, Operation | None] = dict.fromkeys(range(len(plans)))
+    actions: dict[int, Poll | Sleep] = {}
+    queue: list[tuple[float, int]] = []  # (due at, index), a heap of the operations not in flight
+    now = clock()
+    for i, flow in enumerate(flows):
+        actions[i] = next(flow)  # the first action of wait_flow is always an immediate Poll
+        queue.append((now, i))
+    polls = long_polls = 0
+    long_in_flight: set[int] = set()
     by_name: dict[str, list[int]] = {}
     for i, plan in enumerate(plans):
         by_name.setdefault(plan.name, []).append(i)
-    while flows:
+    hinted: set[int] = set()  # in flight when their name was published: due once they answer
+    while lasts:
+        # Start every poll that is due, as far as the limits allow, in the order they fell due.
+        blocked = False
+        while queue and queue[0][0] <= now:
+            i = queue[0][1]
+            action = actions[i]
+            if isinstance(action, Sleep):
+                try:
+                    action = actions[i] = flows[i].send(None)  # slept: the next Poll
+                except WaitTimeoutError as exc:
+                    heapq.heappop(queue)
+                    yield _finish(i, exc, plans, lasts, return_exceptions)
+                    continue
+            assert isinstance(action, Poll)
+            long = action.server_wait is not None and long_polls < max_long_polls
+            if not long and polls >= max_polls:
+                blocked = True  # the next start waits for an answer, not for the clock
+                break
+            heapq.heappop(queue)
+            if long:
+                long_polls += 1
+                long_in_flight.add(i)
+            else:
+                polls += 1
+            yield Poll(action.server_wait if long else None, plans[i], i)
+        if not lasts:
+            return
+        target = queue[0][0] if queue and not blocked else math.inf
+        left = plans[0].deadline.remaining()
+        seconds = min(target - clock(), math.inf if left is None else max(left, 0.0))
+        if not math.isfinite(seconds):
+            seconds = max(plan.policy.max_delay for plan in plans)
+        woke = yield Sleep(max(0.0, seconds))
         now = clock()
-        due = [i for i, at in due_at.items() if at <= now]
-        if not due:
-            woken = yield Sleep(min(due_at.values()) - now)
-            for name in woken if isinstance(woken, frozenset) else ():
-                for i in by_name.get(name, ()):
-                    if i in due_at:
-                        due_at[i] = now
-            continue
-        for i in due:
-            flow = flows[i]
-            if isinstance(pending[i], Sleep):
-                pending[i] = flow.send(None)  # slept: the flow answers with its next Poll
-            outcome = yield Poll(None, plans[i])
-            try:
-                action = flow.send(outcome)
-            except StopIteration as finished:
-                del flows[i], pending[i], due_at[i]
-                yield finished.value
+        answers: Sequence[tuple[int, Operation | BaseException]]
+        if isinstance(woke, Wake):
+            answers, published = woke.answers, woke.published
+        else:
+            assert woke is None or isinstance(woke, list)
+            answers, published = woke or [], frozenset()
+            if not answers:
+                # Slept the whole time: what was due at the end of it is due now, even when the
+                # sleep was cut short (instant sleeps in tests).
+                now = max(now, target) if math.isfinite(target) else now
                 continue
-            pending[i] = action
-            due_at[i] = clock() + (action.seconds if isinstance(action, Sleep) else 0.0)
+        if published:
+            queue = _hint(queue, published, by_name, lasts, hinted, now)
+        failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
+        for i, outcome in answers:
+            if i in long_in_flight:
+                long_in_flight.discard(i)
+                long_polls -= 1
+            else:
+                polls -= 1
+            if not isinstance(outcome, BaseException):
+                lasts[i] = outcome
+            try:
+                action = flows[i].send(outcome)
+            except StopIteration as stop:
+                yield _finish(i, stop.value, plans, lasts, return_exceptions)
+                continue
+            except GeminiOpsError as exc:
+                if return_exceptions:
+                    yield _finish(i, exc, plans, lasts, return_exceptions)
+                else:
+                    failed.append((i, exc))
+                continue
+            actions[i] = action
+            seconds = action.seconds if isinstance(action, Sleep) else 0.0
+            if i in hinted:
+                hinted.discard(i)
+                seconds = 0.0  # published while its poll was in flight: look again at once
+            heapq.heappush(queue, (now + seconds, i))
+        if failed:
+            _finish(*failed[0], plans, lasts, return_exceptions)  # raises
+
+
+def _hint(
+    queue: list[tuple[float, int]],
+    published: frozenset[str],
+    by_name: dict[str, list[int]],
+    lasts: dict[int, Operation | None],
+    hinted: set[int],
+    now: float,
+) -> list[tuple[float, int]]:
+    """The queue with every unfinished published operation due ``now``.
+
+    The published ones in flight go into ``hinted``: their next poll is due as soon as the one
+    in flight answers.
+    """
+    woken = {i for name in published for i in by_name.get(name, ()) if i in lasts}
+    queued = {i for _, i in queue}
+    hinted.update(woken - queued)
+    queue = [(min(at, now) if i in woken else at, i) for at, i in queue]
+    heapq.heapify(queue)
+    return queue
+
+
+def _finish(
+    i: int,
+    outcome: Operation | GeminiOpsError,
+    plans: Sequence[WaitPlan],
+    lasts: dict[int, Operation | None],
+    return_exceptions: bool,
+) -> Finished:
+    """Operation ``i`` is over: its Finished action, or the error that ends the whole wait."""
+    if isinstance(outcome, GeminiOpsError) and not return_exceptions:
+        if isinstance(outcome, WaitTimeoutError):
+            raise _fleet_timeout(outcome, lasts, plans) from outcome
+        raise outcome
+    del lasts[i]
+    if isinstance(outcome, GeminiOpsError):
+        outcome.operation_name = plans[i].name
+    return Finished(i, outcome)

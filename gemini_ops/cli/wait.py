@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
 import click
@@ -63,10 +63,19 @@ def _outcome_code(op: Operation) -> int:
     return EXIT_OPERATION_FAILED if op.failed else EXIT_OK
 
 
+def _outcome_of(name: str, result: Operation | BaseException, started: float) -> WaitOutcome:
+    elapsed = time.monotonic() - started  # from the start of the command's wait
+    if isinstance(result, WaitTimeoutError):
+        last = result.operation if isinstance(result.operation, Operation) else None
+        return WaitOutcome(name, last, result, EXIT_TIMEOUT, elapsed)
+    if isinstance(result, BaseException):
+        return WaitOutcome(name, None, result, exit_code_for(result), elapsed)
+    return WaitOutcome(name, result, None, _outcome_code(result), elapsed)
+
+
 async def _wait_one(
     ops: AsyncOperations, name: str, options: _PollOptions, view: WaitView
 ) -> WaitOutcome:
-    started = view.started  # elapsed times count from the start of the command's wait
     polls = 0
 
     def on_progress(op: Operation) -> None:
@@ -76,33 +85,54 @@ async def _wait_one(
         view.update(op, None if op.done else delay)
 
     try:
-        if options.backoff:
-            op = await ops.wait_with_backoff(
-                name,
-                initial_delay=options.initial_delay,
-                max_delay=options.max_delay,
-                multiplier=options.multiplier,
-                timeout=options.timeout,
-                on_progress=on_progress,
-                notifications=options.notifications,
-            )
-        else:
-            op = await ops.wait(
-                name,
-                poll_interval=options.poll_interval,
-                timeout=options.timeout,
-                on_progress=on_progress,
-                notifications=options.notifications,
-            )
-    except WaitTimeoutError as exc:
-        last = exc.operation if isinstance(exc.operation, Operation) else None
-        outcome = WaitOutcome(name, last, exc, EXIT_TIMEOUT, time.monotonic() - started)
+        op = await ops.wait_with_backoff(
+            name,
+            initial_delay=options.initial_delay,
+            max_delay=options.max_delay,
+            multiplier=options.multiplier,
+            timeout=options.timeout,
+            on_progress=on_progress,
+            notifications=options.notifications,
+        )
     except Exception as exc:
-        outcome = WaitOutcome(name, None, exc, exit_code_for(exc), time.monotonic() - started)
+        outcome = _outcome_of(name, exc, view.started)
     else:
-        outcome = WaitOutcome(name, op, None, _outcome_code(op), time.monotonic() - started)
+        outcome = _outcome_of(name, op, view.started)
     view.finish(outcome)
     return outcome
+
+
+async def _finished(
+    ops: AsyncOperations, names: Sequence[str], options: _PollOptions, view: WaitView
+) -> AsyncGenerator[WaitOutcome, None]:
+    """Each wait's outcome as it ends: one ``wait_many``, or a backoff wait per name."""
+    if options.backoff:
+        tasks = [asyncio.create_task(_wait_one(ops, name, options, view)) for name in names]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return
+
+    def on_progress(op: Operation) -> None:
+        view.update(op, None if op.done else options.poll_interval)
+
+    outcomes = ops.wait_many(
+        names,
+        poll_interval=options.poll_interval,
+        timeout=options.timeout,
+        on_progress=on_progress,
+        notifications=options.notifications,
+        return_exceptions=True,
+    )
+    async for item in outcomes:
+        name = item.name if isinstance(item, Operation) else str(item.operation_name)
+        outcome = _outcome_of(name, item, view.started)
+        view.finish(outcome)
+        yield outcome
 
 
 @dataclass
@@ -124,10 +154,9 @@ async def _wait_all(
     """Wait for every name concurrently; on Ctrl-C stop (and cancel) instead of raising."""
     result = _WaitResult(outcomes=[], pending=[])
     async with AsyncOperations(**settings.client_options()) as ops:
-        tasks = [asyncio.create_task(_wait_one(ops, name, options, view)) for name in names]
+        outcomes = _finished(ops, names, options, view)
         try:
-            for next_done in asyncio.as_completed(tasks):
-                outcome = await next_done
+            async for outcome in outcomes:
                 result.outcomes.append(outcome)
                 emit(outcome)
         except asyncio.CancelledError:
@@ -136,15 +165,7 @@ async def _wait_all(
             if current is not None:
                 current.uncancel()
             result.interrupted = True
-            for task in tasks:
-                task.cancel()
-            ended = await asyncio.gather(*tasks, return_exceptions=True)
-            # Waits that ended just before Ctrl-C count, even if not yet collected above.
-            recorded = {o.name for o in result.outcomes}
-            for late in ended:
-                if isinstance(late, WaitOutcome) and late.name not in recorded:
-                    result.outcomes.append(late)
-                    emit(late)
+            await outcomes.aclose()
             finished = {o.name for o in result.outcomes}
             result.pending = [n for n in names if n not in finished]
             for name in result.pending:

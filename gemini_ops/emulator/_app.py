@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from typing import NoReturn
 from urllib.parse import parse_qsl, quote, unquote_plus
 
@@ -40,6 +41,10 @@ DEFAULT_WAIT_TIMEOUT = 30.0
 MAX_WAIT_TIMEOUT = 60.0
 # How often a blocked `:wait` (or an injected delay) looks at the state again.
 POLL_INTERVAL = 0.02
+# The longest a blocked `:wait` sleeps between looks when its operation's scheduled end is
+# further away: it wakes at that end itself, and sooner only for ends made by hand, disconnects
+# and shutdown. Hundreds of waits each looking every POLL_INTERVAL cost the server a core.
+WAIT_LOOK_INTERVAL = 0.2
 
 
 # Query parameters every Google API accepts (system parameters).
@@ -473,7 +478,9 @@ class EmulatorApp:
                 return record.render(now, route.version)
             if await request.is_disconnected():
                 return record.render(now, route.version)
-            await asyncio.sleep(min(POLL_INTERVAL, deadline - now))
+            scheduled = math.inf if record.duration is None else record.created + record.duration
+            step = min(max(scheduled - now, POLL_INTERVAL), WAIT_LOOK_INTERVAL)
+            await asyncio.sleep(min(step, deadline - now))
 
     async def _fetch(self, request: Request, route: Route) -> JSONObject:
         raw = await request.body()

@@ -401,6 +401,21 @@ def test_wait_unknown_exits_4(emu: Emulator) -> None:
     assert "NOT_FOUND" in result.stderr
 
 
+def test_wait_a_404_among_others_still_reports_the_others(emu: Emulator) -> None:
+    for i in range(3):
+        emu.create_operation(f"batches/b{i}", duration=0.3)
+    result = run(
+        emu, "wait", "batches/b0", "batches/gone", "batches/b1", "batches/b2",
+        "--poll-interval", "0.1", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 4
+    ops = json_lines(result.stdout)
+    assert sorted(op.name for op in ops) == ["batches/b0", "batches/b1", "batches/b2"]
+    assert all(op.succeeded for op in ops)
+    assert "batches/gone" in result.stderr
+    assert "NOT_FOUND" in result.stderr
+
+
 def test_wait_several_concurrently_returns_the_highest_code(emu: Emulator) -> None:
     for i in range(3):
         emu.create_operation(f"batches/b{i}", duration=0.6)

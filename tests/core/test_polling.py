@@ -18,13 +18,15 @@ from gemini_ops import (
 )
 from gemini_ops._core.polling import (
     Deadline,
+    Finished,
     Poll,
     PollPolicy,
     Sleep,
     WaitPlan,
+    Wake,
+    fleet_flow,
     is_transient,
     wait_flow,
-    wait_many_flow,
 )
 
 
@@ -220,7 +222,7 @@ def test_a_hint_longer_than_the_time_left_ends_the_wait_now() -> None:
 def test_long_poll_asks_the_server_and_does_not_sleep_after_it() -> None:
     clock = FakeClock()
     actions, result = drive(
-        wait_flow(plan(clock, timeout=100, long_poll=True)),
+        wait_flow(plan(clock, timeout=100, long_poll=True, policy=PollPolicy.fixed(30.0))),
         clock,
         [running(), finished()],
         poll_cost=30.0,
@@ -233,10 +235,23 @@ def test_long_poll_asks_the_server_and_does_not_sleep_after_it() -> None:
 
 def test_long_poll_never_asks_past_the_deadline() -> None:
     clock = FakeClock()
-    flow = wait_flow(plan(clock, timeout=4.0, long_poll=True))
+    flow = wait_flow(plan(clock, timeout=4.0, long_poll=True, policy=PollPolicy.fixed(10.0)))
     first = next(flow)
     assert isinstance(first, Poll)
     assert first.server_wait == 4.0
+
+
+def test_long_poll_never_holds_longer_than_the_poll_interval() -> None:
+    clock = FakeClock()
+    actions, result = drive(
+        wait_flow(plan(clock, timeout=100, long_poll=True, policy=PollPolicy.fixed(2.0))),
+        clock,
+        [running(), running(), finished()],
+        poll_cost=2.0,
+    )
+    assert [a.server_wait for a in actions if isinstance(a, Poll)] == [2.0, 2.0, 2.0]
+    assert not [a for a in actions if isinstance(a, Sleep)]
+    assert result.done
 
 
 def test_is_transient() -> None:
@@ -247,66 +262,219 @@ def test_is_transient() -> None:
     assert not is_transient(ValueError("x"))
 
 
-def test_wait_many_interleaves_and_yields_in_finishing_order() -> None:
+def run_fleet(
+    plans: list[WaitPlan],
+    clock: FakeClock,
+    script: dict[str, list[object]],
+    *,
+    poll_cost: float = 0.0,
+    **options: object,
+) -> tuple[list[Operation | Exception], list[list[Poll]]]:
+    """Drive ``fleet_flow`` like a client does: polls in flight answer after ``poll_cost``.
+
+    Returns what was finished, in order, and the polls started in each round.
+    """
+    flow = fleet_flow(plans, **options)  # type: ignore[arg-type]
+    results: list[Operation | Exception] = []
+    rounds: list[list[Poll]] = [[]]
+    in_flight: list[Poll] = []
+    answer: object = None
+    while True:
+        try:
+            action = flow.send(answer)
+        except StopIteration:
+            return results, rounds
+        answer = None
+        if isinstance(action, Poll):
+            assert action.plan is not None
+            in_flight.append(action)
+            rounds[-1].append(action)
+        elif isinstance(action, Finished):
+            results.append(action.outcome)
+        elif in_flight:
+            clock.now += min(poll_cost, action.seconds) if poll_cost else 0.0
+            answer = [(p.index, script[p.plan.name].pop(0)) for p in in_flight if p.plan]
+            in_flight = []
+            rounds.append([])
+        else:
+            clock.now += action.seconds
+            rounds.append([])
+
+
+def names_of(results: list[Operation | Exception]) -> list[str]:
+    return [r.name if isinstance(r, Operation) else str(r.operation_name) for r in results]  # type: ignore[attr-defined]
+
+
+def test_fleet_interleaves_and_yields_in_finishing_order() -> None:
     clock = FakeClock()
     plans = [plan(clock, name="batches/slow"), plan(clock, name="batches/fast")]
-    states = {
+    script: dict[str, list[object]] = {
         "batches/slow": [running(), running(), finished("batches/slow")],
         "batches/fast": [running(), finished("batches/fast")],
     }
-    flow = wait_many_flow(plans)
-    yielded: list[str] = []
-    outcome: object = None
-    while True:
-        try:
-            action = flow.send(outcome)
-        except StopIteration:
-            break
-        if isinstance(action, Operation):
-            yielded.append(action.name)
-            outcome = None
-        elif isinstance(action, Sleep):
-            clock.now += action.seconds
-            outcome = None
-        else:
-            assert action.plan is not None
-            outcome = states[action.plan.name].pop(0)
-    assert yielded == ["batches/fast", "batches/slow"]
+    results, _ = run_fleet(plans, clock, script)
+    assert names_of(results) == ["batches/fast", "batches/slow"]
     assert clock.now == pytest.approx(1002.0)
 
 
-def test_wait_many_polls_a_notified_name_at_once_and_the_others_on_schedule() -> None:
+def fleet_of(clock: FakeClock, count: int, **options: object) -> list[WaitPlan]:
+    deadline = Deadline.after(options.pop("timeout", 10.0), clock)  # type: ignore[arg-type]
+    return [
+        plan(clock, name=f"batches/b{i}", **options)._replace(deadline=deadline)
+        for i in range(count)
+    ]  # type: ignore[arg-type]
+
+
+def test_fleet_reports_a_404_and_goes_on_with_the_others() -> None:
     clock = FakeClock()
+    plans = fleet_of(clock, 20)
+    script: dict[str, list[object]] = {
+        f"batches/b{i}": [running(), finished(f"batches/b{i}")] for i in range(20)
+    }
+    script["batches/b7"] = [api_error(NotFoundError, 404)]
+    results, _ = run_fleet(plans, clock, script, return_exceptions=True)
+    assert sorted(names_of(results)) == sorted(f"batches/b{i}" for i in range(20))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1
+    assert isinstance(errors[0], NotFoundError)
+    assert errors[0].operation_name == "batches/b7"
+    assert all(r.done for r in results if isinstance(r, Operation))
+
+
+def test_fleet_raises_the_first_permanent_error_by_default() -> None:
+    clock = FakeClock()
+    plans = fleet_of(clock, 3)
+    script: dict[str, list[object]] = {p.name: [running()] * 5 for p in plans}
+    script["batches/b1"] = [api_error(NotFoundError, 404)]
+    with pytest.raises(NotFoundError):
+        run_fleet(plans, clock, script)
+
+
+def test_fleet_timeout_carries_the_last_state_of_every_unfinished_operation() -> None:
+    clock = FakeClock()
+    plans = fleet_of(clock, 4, timeout=5.0)
+
+    def progress(name: str, n: int) -> Operation:
+        return Operation.from_dict({"name": name, "metadata": {"step": n}})
+
+    script: dict[str, list[object]] = {
+        p.name: [progress(p.name, n) for n in range(100)] for p in plans
+    }
+    script["batches/b0"] = [running("batches/b0"), finished("batches/b0")]
+    with pytest.raises(WaitTimeoutError) as caught:
+        run_fleet(fleet_of(clock, 4, timeout=5.0), clock, {k: list(v) for k, v in script.items()})
+    pending = caught.value.pending
+    assert sorted(pending) == ["batches/b1", "batches/b2", "batches/b3"]
+    for name, last in pending.items():
+        assert isinstance(last, Operation)
+        assert last.name == name
+        assert last.metadata == {"step": 4}  # polls at 0, 1, ..., 4 s; 5 s is the deadline
+
+    clock.now = 1000.0
+    results, _ = run_fleet(plans, clock, script, return_exceptions=True)
+    assert names_of(results)[0] == "batches/b0"
+    timeouts = [r for r in results if isinstance(r, WaitTimeoutError)]
+    assert sorted(t.operation_name for t in timeouts) == ["batches/b1", "batches/b2", "batches/b3"]  # type: ignore[type-var]
+    assert all(isinstance(t.operation, Operation) for t in timeouts)
+    assert len(results) == 4
+
+
+def test_fleet_long_polls_within_its_limit_and_plain_polls_the_rest() -> None:
+    clock = FakeClock()
+    plans = fleet_of(clock, 5, long_poll=True, timeout=100.0)
+    script: dict[str, list[object]] = {p.name: [running(p.name), finished(p.name)] for p in plans}
+    results, rounds = run_fleet(plans, clock, script, poll_cost=1.0, max_long_polls=2, max_polls=2)
+    assert len(results) == 5
+    first = rounds[0]
+    # Two long polls and two plain polls in flight; the fifth waits for a free slot.
+    assert [p.server_wait is not None for p in first] == [True, True, False, False]
+    assert all(p.server_wait is None or p.server_wait <= 1.0 for r in rounds for p in r)
+    for polls in rounds:
+        assert sum(p.server_wait is not None for p in polls) <= 2
+        assert sum(p.server_wait is None for p in polls) <= 2
+
+
+def test_fleet_of_nothing_finishes_at_once() -> None:
+    assert run_fleet([], FakeClock(), {}) == ([], [[]])
+
+
+def drive_hinted_fleet(
+    plans: list[WaitPlan],
+    clock: FakeClock,
+    done_at: dict[str, float],
+    hints: list[tuple[float, frozenset[str]]],
+    *,
+    poll_cost: float = 0.0,
+    finishes: int,
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Drive ``fleet_flow`` as a client with notifications does, sending back ``Wake``s.
+
+    A poll sees the state at its start and answers ``poll_cost`` later. ``hints`` are
+    ``(seconds from the start, names)`` published then: the sleep under way ends there. Returns
+    the polls and the finished operations, each with its time, once ``finishes`` finished.
+    """
     start = clock.now
-    names = ["batches/a", "batches/b", "batches/c"]
-    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
-    done_at = {"batches/a": 1e9, "batches/b": start + 2.0, "batches/c": start + 70.0}
-    flow = wait_many_flow(plans)
+    flow = fleet_flow(plans)
     polls: list[tuple[str, float]] = []
     yielded: list[tuple[str, float]] = []
-    outcome: object = None
-    notified = False
-    while len(yielded) < 2:
-        action = flow.send(outcome)
-        if isinstance(action, Operation):
-            yielded.append((action.name, clock.now - start))
-            outcome = None
-        elif isinstance(action, Sleep):
-            if not notified:
-                # A hint arrives 2 s into the first 60 s sleep: the sleep ends there.
-                clock.now += 2.0
-                notified = True
-                outcome = frozenset({"batches/b", "batches/unknown"})
-            else:
-                clock.now += action.seconds
-                outcome = frozenset()
-        else:
+    in_flight: list[tuple[int, Operation | BaseException]] = []
+    answer_at = start
+    answer: object = None
+    while len(yielded) < finishes:
+        action = flow.send(answer)
+        answer = None
+        if isinstance(action, Poll):
             assert action.plan is not None
             name = action.plan.name
             polls.append((name, clock.now - start))
-            outcome = finished(name) if clock.now >= done_at[name] else running(name)
+            seen = finished(name) if clock.now - start >= done_at[name] else running(name)
+            in_flight.append((action.index, seen))
+            answer_at = clock.now + poll_cost
+        elif isinstance(action, Finished):
+            assert isinstance(action.outcome, Operation)
+            yielded.append((action.outcome.name, clock.now - start))
+        else:
+            assert isinstance(action, Sleep)
+            wake_at = clock.now + action.seconds
+            if in_flight:
+                wake_at = min(wake_at, answer_at)
+            published: frozenset[str] = frozenset()
+            if hints and start + hints[0][0] < wake_at:
+                at, published = hints.pop(0)
+                wake_at = start + at
+            clock.now = wake_at
+            answers = in_flight if in_flight and clock.now >= answer_at else []
+            if answers:
+                in_flight = []
+            answer = Wake(answers, published)
+    flow.close()
+    return polls, yielded
+
+
+def test_fleet_polls_a_published_name_at_once_and_the_others_on_schedule() -> None:
+    clock = FakeClock()
+    names = ["batches/a", "batches/b", "batches/c"]
+    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
+    done_at = {"batches/a": 1e9, "batches/b": 2.0, "batches/c": 70.0}
+    # 2 s into the first 60 s sleep, b (and a name nobody waits for) is published.
+    hints = [(2.0, frozenset({"batches/b", "batches/unknown"}))]
+    polls, yielded = drive_hinted_fleet(plans, clock, done_at, hints, finishes=2)
     assert yielded == [("batches/b", 2.0), ("batches/c", 120.0)]
     # b: polled at 0 and, out of turn, at 2; a and c keep their 60 s schedule.
     assert [t for n, t in polls if n == "batches/b"] == [0.0, 2.0]
     assert [t for n, t in polls if n == "batches/a"] == [0.0, 60.0, 120.0]
     assert [t for n, t in polls if n == "batches/c"] == [0.0, 60.0, 120.0]
+
+
+def test_fleet_polls_again_at_once_when_the_name_is_published_during_its_poll() -> None:
+    clock = FakeClock()
+    names = ["batches/a", "batches/b"]
+    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
+    # b finishes just after its first poll started; the hint comes while that poll is out.
+    done_at = {"batches/a": 1e9, "batches/b": 0.25}
+    hints = [(0.5, frozenset({"batches/b"}))]
+    polls, yielded = drive_hinted_fleet(plans, clock, done_at, hints, poll_cost=1.0, finishes=1)
+    # That poll answers "running" at 1 s; b is polled again then, not 60 s later.
+    assert [t for n, t in polls if n == "batches/b"] == [0.0, 1.0]
+    assert yielded == [("batches/b", 2.0)]
+    assert [t for n, t in polls if n == "batches/a"] == [0.0]

@@ -28,6 +28,13 @@ def sync_usage(ops: Operations) -> None:
         "batches/1", initial_delay=1.0, max_delay=30.0, multiplier=2.0, timeout=None, jitter=True
     )
     many: Iterator[Operation] = ops.wait_many(["batches/1", op], poll_interval=1.0)
+    outcomes: Iterator[Operation | GeminiOpsError] = ops.wait_many(
+        ["batches/1"], return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, GeminiOpsError):
+            failed_name: str | None = outcome.operation_name
+            del failed_name
     progress: float | None = done.progress
     error: Status | None = backed.error
     result: Mapping[str, Any] | None = done.result()
@@ -49,11 +56,15 @@ async def async_usage(ops: AsyncOperations) -> None:
         assert item.name
     async for finished in ops.wait_many([op], timeout=10.0):
         assert finished.done
+    async for outcome in ops.wait_many([op], timeout=10.0, return_exceptions=True):
+        if isinstance(outcome, Operation):
+            assert outcome.done
     try:
         await ops.wait(op, timeout=1.0)
     except WaitTimeoutError as exc:
         last: object = exc.operation
-        del last
+        pending: Mapping[str, object] = exc.pending
+        del last, pending
     except GeminiOpsError:
         pass
     await ops.aclose()
