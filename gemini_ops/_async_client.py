@@ -11,6 +11,7 @@ from typing import Any, Literal, overload
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
@@ -30,27 +31,22 @@ from gemini_ops._core.polling import (
     fleet_flow,
     wait_flow,
 )
-from gemini_ops._http.clients import build_async_client, detach
+from gemini_ops._http.clients import borrow_async_client, build_async_client, detach
 from gemini_ops._http.deadline import deadline_scope
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
 
-async def _sleep(seconds: float) -> None:
-    """Sleep between polls; the one place waits sleep, so tests can replace it."""
-    await asyncio.sleep(seconds)
-
-
 async def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
     """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
     if listening is None:
-        await _sleep(seconds)
+        await timing.asleep(seconds)
         return frozenset()
     return await listening.asleep(seconds)
 
 
 class AsyncOperations(BaseOperations[httpx.AsyncClient]):
-    """Get, list, cancel, delete and wait for long-running operations (asyncio).
+    """Get, list, cancel, delete and wait for long-running operations (async).
 
     Settings come from the arguments, then the environment (``GEMINI_API_KEY`` /
     ``GOOGLE_API_KEY``; ``GOOGLE_GENAI_USE_VERTEXAI``, ``GOOGLE_CLOUD_PROJECT``,
@@ -111,13 +107,15 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     def raw_client(self, auth: str | None = None) -> AuthenticatedClient:
         """The generated low-level client, sending through this client's httpx client.
 
-        Raw calls get the same auth, retries, base URL and typed errors. Use it for what the
-        facade does not cover; see ``gemini_ops_api.api``.
+        Raw calls get the same auth, retries, base URL and typed errors, over this client's
+        connections; the generated client has an httpx client of its own, so closing it (``with
+        ops.raw_client() as raw:``) or ``raw.with_headers(...)`` leaves this client unchanged.
+        Use it for what the facade does not cover; see ``gemini_ops_api.api``.
         """
         backend = self._raw_backend(auth)
         http = self._client_for(backend, build_async_client)
         raw = AuthenticatedClient(base_url=str(http.base_url), token="")
-        raw.set_async_httpx_client(http)
+        raw.set_async_httpx_client(borrow_async_client(http))
         return raw
 
     async def _send(self, target: Target) -> httpx.Response:
@@ -344,7 +342,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                     )
                     answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
                 else:
-                    await _sleep(action.seconds)
+                    await timing.asleep(action.seconds)
         finally:
             for task in in_flight:
                 task.cancel()

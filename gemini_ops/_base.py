@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -21,7 +22,10 @@ from gemini_ops._core.routes import (
     operation_request,
     supports,
 )
+from gemini_ops._core.validate import check_count
 from gemini_ops._http.wire import parse_json_object
+
+logger = logging.getLogger("gemini_ops")
 
 
 class Named(Protocol):
@@ -104,6 +108,8 @@ class BaseOperations(Generic[ClientT]):
             timeout=timeout,
             max_retries=max_retries,
         )
+        for note in self._settings.notes:
+            logger.warning(note)
         self._http_client: ClientT | None = http_client
         self._clients: dict[Backend, ClientT] = {}
         self._lock = threading.Lock()
@@ -160,10 +166,8 @@ class BaseOperations(Generic[ClientT]):
         page_token: str | None,
         filter: str | None,
     ) -> Target:
-        if page_size is not None and (
-            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
-        ):
-            raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+        if page_size is not None:
+            check_count("page_size", page_size, minimum=1)
         if page_token is not None and not isinstance(page_token, str):
             raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
         if filter is not None and not isinstance(filter, str):
@@ -273,8 +277,11 @@ class BaseOperations(Generic[ClientT]):
             if s.credentials is not None:
                 return GoogleCredentialsAuth(s.credentials)
             raise CredentialsError(
-                "no Gemini API key: pass api_key=, or set GEMINI_API_KEY or GOOGLE_API_KEY"
+                "no Gemini API key: set GOOGLE_API_KEY or GEMINI_API_KEY, or pass api_key= "
+                "(--api-key on the command line)"
             )
+        if s.vertex_api_key:
+            return ApiKeyAuth(s.vertex_api_key)
         credentials = s.credentials
         if credentials is None:
             credentials, _project = default_credentials([CLOUD_PLATFORM_SCOPE])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
@@ -13,6 +12,7 @@ from typing import Any, Literal, overload
 import httpx
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
+from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
@@ -28,21 +28,16 @@ from gemini_ops._core.polling import (
     fleet_flow,
     wait_flow,
 )
-from gemini_ops._http.clients import build_client, detach
+from gemini_ops._http.clients import borrow_client, build_client, detach
 from gemini_ops._http.deadline import deadline_scope
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
 
-def _sleep(seconds: float) -> None:
-    """Sleep between polls; the one place waits sleep, so tests can replace it."""
-    time.sleep(seconds)
-
-
 def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
     """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
     if listening is None:
-        _sleep(seconds)
+        timing.sleep(seconds)
         return frozenset()
     return listening.sleep(seconds)
 
@@ -109,13 +104,15 @@ class Operations(BaseOperations[httpx.Client]):
     def raw_client(self, auth: str | None = None) -> AuthenticatedClient:
         """The generated low-level client, sending through this client's httpx client.
 
-        Raw calls get the same auth, retries, base URL and typed errors. Use it for what the
-        facade does not cover; see ``gemini_ops_api.api``.
+        Raw calls get the same auth, retries, base URL and typed errors, over this client's
+        connections; the generated client has an httpx client of its own, so closing it (``with
+        ops.raw_client() as raw:``) or ``raw.with_headers(...)`` leaves this client unchanged.
+        Use it for what the facade does not cover; see ``gemini_ops_api.api``.
         """
         backend = self._raw_backend(auth)
         http = self._client_for(backend, build_client)
         raw = AuthenticatedClient(base_url=str(http.base_url), token="")
-        raw.set_httpx_client(http)
+        raw.set_httpx_client(borrow_client(http))
         return raw
 
     def _send(self, target: Target) -> httpx.Response:
@@ -340,7 +337,7 @@ class Operations(BaseOperations[httpx.Client]):
                     )
                     answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
                 else:
-                    _sleep(action.seconds)
+                    timing.sleep(action.seconds)
         finally:
             # Let the polls in flight end (a long poll holds at most one poll interval), so
             # that none outlives the iteration on a connection that is about to close.

@@ -10,7 +10,8 @@
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
 yields an `Emulator` shared by the test session and reset before each test, and
-``instant_sleeps`` makes waits and retries skip their pauses (see `instant_sleeps`).
+``instant_sleeps`` makes waits and retries skip their pauses (see `instant_sleeps`, and
+`set_testing` for the process-wide switch it wraps).
 The emulator requires the `emulator` extra (starlette, uvicorn).
 """
 
@@ -23,10 +24,12 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from gemini_ops._core import timing
+
 if TYPE_CHECKING:
     from gemini_ops.emulator import EmulatorApp, EmulatorState
 
-__all__ = ["Emulator", "emulator", "instant_sleeps"]
+__all__ = ["Emulator", "emulator", "instant_sleeps", "is_testing", "set_testing"]
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -237,37 +240,38 @@ class Emulator:
         return self.state.requests()
 
 
+def set_testing(testing: bool, *, retries: bool = True) -> None:
+    """Turn testing mode on or off for the whole process, like stamina's ``set_testing``.
+
+    With `testing`, every pause between polls of ``wait``, ``wait_with_backoff`` and ``wait_many``
+    and every pause before a retried request takes no time (see `instant_sleeps`); with
+    ``retries=False`` as well, the retry transport makes a single attempt per request, as if
+    ``max_retries`` were 0. ``set_testing(False)`` restores real sleeps and retries. It sets the
+    one switch every sleep and retry decision reads (`gemini_ops._core.timing.TIMING`).
+    """
+    timing.TIMING.instant_sleeps = bool(testing)
+    timing.TIMING.retries = bool(retries) or not testing
+
+
+def is_testing() -> bool:
+    """Whether testing mode (instant sleeps) is on."""
+    return timing.TIMING.instant_sleeps
+
+
 @contextlib.contextmanager
-def instant_sleeps() -> Iterator[None]:
+def instant_sleeps(*, retries: bool = True) -> Iterator[None]:
     """Skip the pauses of gemini-ops waits and retries inside the block (a zero-wait policy).
 
     Between two polls of ``wait``, ``wait_with_backoff`` and ``wait_many``, and before a retried
     request, gemini-ops then sleeps for no time at all (an async caller still yields to the event
     loop once). Everything else is unchanged: requests are sent, deadlines are measured on the
-    real monotonic clock, retry counts are bounded. Use it with the emulator's ``complete()`` or
-    short durations so tests do not wait out real poll intervals. It patches module-level
-    hooks, so it applies to every thread: do not use it around code that must really sleep.
+    real monotonic clock, retry counts are bounded; ``retries=False`` also turns retries off.
+    Use it with the emulator's ``complete()`` or short durations so tests do not wait out real
+    poll intervals. It is `set_testing` for the length of the block, so it applies to every
+    thread: do not use it around code that must really sleep.
     """
-    from gemini_ops import _async_client, _client
-    from gemini_ops._http import retry as _transport
-
-    async def no_async_sleep(seconds: float) -> None:
-        import asyncio
-
-        await asyncio.sleep(0)
-
-    def no_sleep(seconds: float) -> None:
-        time.sleep(0)
-
-    saved = (_client._sleep, _async_client._sleep, _transport._sleep, _transport._asleep)
-    _client._sleep = no_sleep
-    _async_client._sleep = no_async_sleep
-    _transport._sleep = no_sleep
-    _transport._asleep = no_async_sleep
-    try:
+    with timing.override(instant_sleeps=True, retries=retries):
         yield
-    finally:
-        _client._sleep, _async_client._sleep, _transport._sleep, _transport._asleep = saved
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, generated-code drift, tests. Needs only Python 3.11+ and pip:
-# it creates .venv and installs the project with its dev tools on first use.
+# The whole test suite: lint, types, generated-code drift, tests, then the Apache Airflow tests.
+# Needs only Python 3.11+ and pip: it creates .venv (the project and its dev tools) and
+# .venv-airflow (the project with Airflow, see scripts/airflow_venv.sh) on first use.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -21,3 +22,9 @@ bash scripts/regen.sh --check >/dev/null
 
 step "pytest"
 .venv/bin/python -m pytest "$@"
+
+step "Airflow: mypy --strict and tests/airflow_integration in .venv-airflow"
+# shellcheck source=scripts/airflow_venv.sh
+source scripts/airflow_venv.sh
+.venv-airflow/bin/mypy --strict gemini_ops/airflow.py gemini_ops/_airflow_provider.py
+.venv-airflow/bin/python -m pytest tests/airflow_integration -p no:cacheprovider

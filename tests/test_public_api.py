@@ -43,7 +43,8 @@ def test_import_does_not_load_google_auth_or_the_emulator() -> None:
     code = (
         "import sys, gemini_ops; "
         "bad = [m for m in sys.modules if m.startswith(('google.auth', 'google.oauth2', "
-        "'starlette', 'uvicorn', 'gemini_ops.emulator', 'gemini_ops.cli'))]; "
+        "'starlette', 'uvicorn', 'gemini_ops.emulator', 'gemini_ops.cli', 'airflow', "
+        "'gemini_ops.airflow'))]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

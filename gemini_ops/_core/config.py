@@ -1,24 +1,29 @@
 """Client settings from arguments and the environment, the way google-genai reads them.
 
-Environment variables (an argument always wins):
+Environment variables (an argument always wins); the rules are tabled in docs/configuration.md:
 
-- ``GEMINI_API_KEY``, then ``GOOGLE_API_KEY``: the Gemini API key.
+- ``GOOGLE_API_KEY``, then ``GEMINI_API_KEY``: the API key (both set: GOOGLE_API_KEY, and a
+  warning).
 - ``GOOGLE_GENAI_USE_VERTEXAI`` (``true``/``1``/``yes``): use Vertex AI by default.
-- ``GOOGLE_CLOUD_PROJECT``, ``GOOGLE_CLOUD_LOCATION``: the Vertex AI project and location.
+- ``GOOGLE_CLOUD_PROJECT``, ``GOOGLE_CLOUD_LOCATION``: the Vertex AI project and location
+  (location ``global`` when Vertex AI is on and none is given).
+- Vertex AI express mode: Vertex AI on with an API key and no credentials sends the key.
 - ``GEMINI_OPS_BASE_URL``: send every request to this host instead of Google's (the emulator).
 """
 
 from __future__ import annotations
 
-import math
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from gemini_ops._core.names import Backend
+from gemini_ops._core.validate import check_api_key, check_count, check_seconds
 
+_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
 GEMINI_HOST = "https://generativelanguage.googleapis.com"
 DEFAULT_VERSIONS: Mapping[Backend, str] = {"gemini": "v1beta", "vertex_ai": "v1"}
 KNOWN_VERSIONS: Mapping[Backend, tuple[str, ...]] = {
@@ -64,6 +69,12 @@ class Settings:
     api_version: str | None
     timeout: float | None
     max_retries: int
+    #: The API key of Vertex AI express mode, used instead of Google credentials on Vertex AI.
+    vertex_api_key: str | None = attrs.field(
+        default=None, repr=lambda v: "None" if v is None else "'***'"
+    )
+    #: Warnings about the configuration (the client logs them), as google-genai gives them.
+    notes: tuple[str, ...] = ()
 
     @property
     def default_backend(self) -> Backend:
@@ -103,14 +114,34 @@ def resolve_settings(
 ) -> Settings:
     """Combine arguments with the environment; raises ValueError naming a bad option."""
     env = os.environ if environ is None else environ
+    notes: list[str] = []
+    explicit_key, explicit_place = api_key is not None, bool(project or location)
     if api_key is None:
-        api_key = env.get("GEMINI_API_KEY") or env.get("GOOGLE_API_KEY") or None
-    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
-        raise ValueError("api_key must be a non-empty string")
+        google_key, gemini_key = env.get("GOOGLE_API_KEY"), env.get("GEMINI_API_KEY")
+        if google_key and gemini_key:
+            notes.append("Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY.")
+        api_key = google_key or gemini_key or None
+    if api_key is not None:
+        api_key = check_api_key(api_key)  # once, when the client is built
     if vertex_ai is None:
         vertex_ai = _truthy(env.get("GOOGLE_GENAI_USE_VERTEXAI"))
+    env_place = bool(env.get("GOOGLE_CLOUD_PROJECT") or env.get("GOOGLE_CLOUD_LOCATION"))
     project = project or env.get("GOOGLE_CLOUD_PROJECT") or None
     location = location or env.get("GOOGLE_CLOUD_LOCATION") or None
+    # Vertex AI express mode (an API key instead of Google credentials), decided as google-genai
+    # does: explicit credentials, project or location win over a key from the environment, and
+    # an explicit key wins over a project and location from the environment.
+    express = bool(
+        vertex_ai
+        and api_key
+        and credentials is None
+        and not explicit_place
+        and (explicit_key or not env_place)
+    )
+    if express and explicit_key:
+        project = location = None
+    if vertex_ai and location is None and not express:
+        location = "global"  # google-genai's default location for Vertex AI
     base_url = base_url or env.get("GEMINI_OPS_BASE_URL") or None
     if base_url is not None:
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
@@ -118,15 +149,15 @@ def resolve_settings(
         if "?" in base_url or "#" in base_url:
             raise ValueError("base_url must not contain a query or a fragment")
         base_url = base_url.rstrip("/")
+        # A base URL ending in a version (as printed for raw clients) names the version too.
+        head, _, last = base_url.rpartition("/")
+        if _VERSION.fullmatch(last) and "//" in head:
+            base_url = head
+            api_version = api_version or last
     if api_version is not None and (not isinstance(api_version, str) or not api_version.isalnum()):
         raise ValueError(f"api_version must look like 'v1beta', got {api_version!r}")
-    if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            raise ValueError(f"timeout must be seconds (a number) or None, got {timeout!r}")
-        if not math.isfinite(timeout) or timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout!r}")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    seconds = check_seconds("timeout", timeout, allow_none=True)
+    retries = check_count("max_retries", max_retries)
     return Settings(
         api_key=api_key,
         vertex_ai=bool(vertex_ai),
@@ -135,6 +166,8 @@ def resolve_settings(
         credentials=credentials,
         base_url=base_url,
         api_version=api_version,
-        timeout=None if timeout is None else float(timeout),
-        max_retries=max_retries,
+        timeout=seconds,
+        max_retries=retries,
+        vertex_api_key=api_key if express else None,
+        notes=tuple(notes),
     )

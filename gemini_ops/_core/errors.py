@@ -23,7 +23,24 @@ Everything raised on purpose derives from `GeminiOpsError`::
      ├── TransportError                no usable answer: connection refused or dropped, timeouts
      ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected
      ├── CredentialsError              Google credentials missing or impossible to refresh
-     ├── OperationFailedError          a finished operation carries an error
+     ├── OperationFailedError          a finished operation carries an error; for each canonical
+     │    │                            code it is also that code's ApiError class:
+     │    ├── OperationRequestCancelledError           (also RequestCancelledError)
+     │    ├── OperationUnknownApiError                 (also UnknownApiError)
+     │    ├── OperationInvalidArgumentError            (also InvalidArgumentError)
+     │    ├── OperationDeadlineExceededError           (also DeadlineExceededError)
+     │    ├── OperationNotFoundError                   (also NotFoundError)
+     │    ├── OperationAlreadyExistsError              (also AlreadyExistsError)
+     │    ├── OperationPermissionDeniedError           (also PermissionDeniedError)
+     │    ├── OperationRateLimitError                  (also RateLimitError)
+     │    ├── OperationFailedPreconditionError         (also FailedPreconditionError)
+     │    ├── OperationAbortedError                    (also AbortedError)
+     │    ├── OperationOutOfRangeError                 (also OutOfRangeError)
+     │    ├── OperationUnimplementedError              (also UnimplementedError)
+     │    ├── OperationInternalServerError             (also InternalServerError)
+     │    ├── OperationServiceUnavailableError         (also ServiceUnavailableError)
+     │    ├── OperationDataLossError                   (also DataLossError)
+     │    └── OperationUnauthenticatedError            (also UnauthenticatedError)
      ├── OperationNotDoneError         the result of an operation still running was asked for
      ├── WaitTimeoutError              (also TimeoutError) a deadline passed; has the last operation
      ├── InvalidNameError              (also ValueError) a name no endpoint serves
@@ -43,7 +60,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from gemini_ops._core.rpc import RPC_CODES, STATUS_FOR_HTTP, canonical_status, detail_type
+from gemini_ops._core.rpc import (
+    HTTP_FOR_STATUS,
+    RPC_CODES,
+    STATUS_FOR_CODE,
+    STATUS_FOR_HTTP,
+    canonical_status,
+    detail_type,
+)
 
 __all__ = [
     "AbortedError",
@@ -75,6 +99,7 @@ __all__ = [
     "WaitTimeoutError",
     "WebhookVerificationError",
     "error_for_status",
+    "operation_failed",
 ]
 
 
@@ -329,7 +354,8 @@ class OperationFailedError(GeminiOpsError):
         name = getattr(operation, "name", "?")
         status = getattr(error, "status", None) or getattr(error, "code", "?")
         message = getattr(error, "message", "")
-        super().__init__(f"operation {name} failed: {status} {message}".rstrip())
+        # Not super(): in the classes that are also an ApiError, the next class is ApiError.
+        GeminiOpsError.__init__(self, f"operation {name} failed: {status} {message}".rstrip())
         self.operation = operation
         self.error = error
 
@@ -433,3 +459,59 @@ def error_for_status(http_status: int, status: str | None) -> type[ApiError]:
     if canonical is None:
         canonical = STATUS_FOR_HTTP.get(http_status, "UNKNOWN")
     return _CLASS_FOR_STATUS[canonical]
+
+
+def _failed_init(self: Any, operation: object, error: object) -> None:
+    OperationFailedError.__init__(self, operation, error)
+    self.http_status = HTTP_FOR_STATUS[self.canonical_status]
+    self.status = self.canonical_status
+    self.code = RPC_CODES[self.canonical_status]
+    message = getattr(error, "message", "")
+    self.message = message if isinstance(message, str) else str(message)
+    self.details = tuple(dict(d) for d in getattr(error, "details", ()) or ())
+    self.retry_delay = None
+    self.method = None
+    self.url = None
+
+
+def _failed_str(self: Any) -> str:
+    return str(self.args[0]) if self.args else ""
+
+
+def _failed_class(api_class: type[ApiError]) -> type[OperationFailedError]:
+    """The class deriving from both `OperationFailedError` and `api_class`."""
+    name = f"Operation{api_class.__name__}"
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": (
+            f"An operation that failed with {api_class.canonical_status}: both an "
+            f"`OperationFailedError` and a `{api_class.__name__}`.\n\n"
+            "``operation`` and ``error`` are those of `OperationFailedError`; the `ApiError` "
+            "attributes come from ``error`` (``http_status`` is the one google.rpc.Code gives the "
+            "code; ``method``, ``url`` and ``retry_delay`` are None)."
+        ),
+        "__init__": _failed_init,
+        "__str__": _failed_str,
+    }
+    return type(name, (OperationFailedError, api_class), namespace)
+
+
+_FAILED_CLASS_FOR_STATUS: Mapping[str, type[OperationFailedError]] = {
+    status: _failed_class(cls) for status, cls in _CLASS_FOR_STATUS.items()
+}
+# Module attributes under their own names, so that pickle finds them.
+globals().update({cls.__name__: cls for cls in _FAILED_CLASS_FOR_STATUS.values()})
+
+
+def operation_failed(operation: object, error: object) -> OperationFailedError:
+    """The error `Operation.result` raises for `operation`, finished with the Status `error`.
+
+    For a canonical ``error.code`` (1-16) it is an instance of the class that derives from both
+    `OperationFailedError` and the `ApiError` class of that status (``OperationNotFoundError`` for
+    code 5, ``OperationRequestCancelledError`` for 1, ...), the way python-api-core raises the
+    class of an operation's error code; for any other code a plain `OperationFailedError`.
+    """
+    status = STATUS_FOR_CODE.get(getattr(error, "code", None))  # type: ignore[arg-type]
+    cls = _FAILED_CLASS_FOR_STATUS.get(status or "", OperationFailedError)
+    return cls(operation, error)

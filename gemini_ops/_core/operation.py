@@ -16,10 +16,11 @@ import attrs
 
 from gemini_ops._core.errors import (
     InvalidResponseError,
-    OperationFailedError,
     OperationNotDoneError,
+    operation_failed,
 )
 from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
+from gemini_ops._core.rpc import STATUS_FOR_CODE
 
 if TYPE_CHECKING:
     from gemini_ops_api.models import (
@@ -44,26 +45,6 @@ TypedModel: TypeAlias = (
     " | GenerateVideoResponse | VertexOperationMetadata"
 )
 
-#: Canonical status names by google.rpc code.
-CANONICAL_STATUS: Mapping[int, str] = {
-    0: "OK",
-    1: "CANCELLED",
-    2: "UNKNOWN",
-    3: "INVALID_ARGUMENT",
-    4: "DEADLINE_EXCEEDED",
-    5: "NOT_FOUND",
-    6: "ALREADY_EXISTS",
-    7: "PERMISSION_DENIED",
-    8: "RESOURCE_EXHAUSTED",
-    9: "FAILED_PRECONDITION",
-    10: "ABORTED",
-    11: "OUT_OF_RANGE",
-    12: "UNIMPLEMENTED",
-    13: "INTERNAL",
-    14: "UNAVAILABLE",
-    15: "DATA_LOSS",
-    16: "UNAUTHENTICATED",
-}
 
 _CANCELLED = 1
 # Metadata keys that hold a percentage (0-100), in the order they are trusted.
@@ -139,7 +120,7 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
     return None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class Status:
     """A google.rpc.Status: why a finished operation failed.
 
@@ -150,10 +131,16 @@ class Status:
     message: str = ""
     details: tuple[Mapping[str, Any], ...] = ()
 
+    def __repr__(self) -> str:
+        details = f", details={list(self.details)!r}" if self.details else ""
+        return (
+            f"Status(code={self.code}, status={self.status!r}, message={self.message!r}{details})"
+        )
+
     @property
     def status(self) -> str:
         """The canonical name of ``code`` (``"CANCELLED"``, ``"INTERNAL"``, ...)."""
-        return CANONICAL_STATUS.get(self.code, f"CODE_{self.code}")
+        return STATUS_FOR_CODE.get(self.code, f"CODE_{self.code}")
 
     @classmethod
     def from_dict(cls, data: object) -> Status:
@@ -351,13 +338,16 @@ class Operation:
 
         Raises:
             OperationFailedError: the operation finished with an error (cancelled included).
+                For a canonical ``error.code`` (1-16) the error is also the matching `ApiError`
+                class: a ``NOT_FOUND`` failure is caught by ``except NotFoundError`` as well as
+                ``except OperationFailedError`` (see `operation_failed`).
             OperationNotDoneError: the operation is still running.
 
         """
         if not self.done:
             raise OperationNotDoneError(self)
         if self.error is not None:
-            raise OperationFailedError(self, self.error)
+            raise operation_failed(self, self.error)
         return self.response
 
     def videos(self) -> tuple[Video, ...]:

@@ -26,6 +26,8 @@ from gemini_ops._core.errors import (
     TransportError,
     WaitTimeoutError,
 )
+from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
+from gemini_ops._core.validate import check_seconds
 
 if TYPE_CHECKING:
     from gemini_ops._core.operation import Operation
@@ -34,23 +36,6 @@ logger = logging.getLogger("gemini_ops")
 
 #: The longest a Vertex ``:wait`` request asks the server to hold on, in seconds.
 LONG_POLL_MAX = 30.0
-# HTTP statuses and canonical statuses that say "try again later".
-_TRANSIENT_HTTP = frozenset({408, 429, 499, 500, 502, 503, 504})
-_TRANSIENT_STATUS = frozenset(
-    {"UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "INTERNAL", "ABORTED"}
-)
-
-
-def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
-    """Validate a positive, finite number of seconds; raise ValueError naming ``option``."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{option} must be a number of seconds, got {value!r}")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{option} must be > 0 seconds, got {value!r}")
-    return seconds
 
 
 def _half_jitter(value: float) -> float:
@@ -164,16 +149,25 @@ class Sleep:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True for failures that a later poll may not see again (429, 5xx, dropped connections)."""
+    """True for failures that a later poll may not see again (429, 5xx, dropped connections).
+
+    The statuses are those the transport retries (`gemini_ops._core.rpc.TRANSIENT_HTTP`), plus
+    the transient canonical statuses whatever HTTP status carried them.
+    """
     if isinstance(exc, TransportError | InvalidResponseError):
         return True
     if isinstance(exc, ApiError):
-        return exc.http_status in _TRANSIENT_HTTP or exc.status in _TRANSIENT_STATUS
+        return exc.http_status in TRANSIENT_HTTP or exc.status in TRANSIENT_STATUS
     return False
 
 
 def _timeout(name: str, last: Operation | None, timeout: float | None) -> WaitTimeoutError:
-    state = "never polled" if last is None else f"last progress {last.progress}"
+    if last is None:
+        state = "never polled"
+    elif last.progress is None:
+        state = "last seen running, progress unknown"
+    else:
+        state = f"last seen at {math.floor(last.progress)}%"
     return WaitTimeoutError(
         f"{name} was not done after {timeout} s ({state})", last, pending={name: last}
     )

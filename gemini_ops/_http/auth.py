@@ -19,6 +19,7 @@ import anyio.to_thread
 import httpx
 
 from gemini_ops._core.errors import CredentialsError, TransportError
+from gemini_ops._core.validate import check_api_key
 from gemini_ops._http.deadline import time_left
 from gemini_ops._http.redact import redact_url
 
@@ -53,12 +54,7 @@ class ApiKeyAuth(httpx.Auth):
     """
 
     def __init__(self, api_key: str) -> None:
-        if not isinstance(api_key, str) or not api_key.strip():
-            raise ValueError("api_key must be a non-empty string")
-        key = api_key.strip()
-        if not key.isprintable() or any(ch.isspace() for ch in key):
-            raise ValueError("api_key must not contain whitespace or control characters")
-        self._key = key
+        self._key = check_api_key(api_key)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Put the key in its header; strip any ``key`` query parameter."""

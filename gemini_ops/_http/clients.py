@@ -16,19 +16,26 @@ passes through:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
+from gemini_ops._core.validate import check_seconds
 from gemini_ops._http.deadline import DeadlineReachedError
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 from gemini_ops._http.wire import error_from_response, invalid_response
 
-__all__ = ["POOL_SIZE", "build_async_client", "build_client", "detach"]
+__all__ = [
+    "POOL_SIZE",
+    "borrow_async_client",
+    "borrow_client",
+    "build_async_client",
+    "build_client",
+    "detach",
+]
 
 #: Connections per client; idle ones are kept too, so that many concurrent polls reuse them.
 POOL_SIZE = 100
@@ -216,18 +223,51 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
         return _fresh_response(response, request, raw)
 
 
-def _check_options(timeout: float | None, max_retries: int) -> None:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-        raise TypeError(f"max_retries must be an int, got {type(max_retries).__name__}")
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-    if timeout is not None and (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not math.isfinite(timeout)
-        or timeout <= 0
-    ):
-        raise ValueError(f"timeout must be > 0 or None, got {timeout!r}")
+class _BorrowingClient(httpx.Client):
+    """A client of its own over another's connections (see `borrow_client`)."""
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        response = super().send(request, **kwargs)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+class _AsyncBorrowingClient(httpx.AsyncClient):
+    """The async twin of `_BorrowingClient`."""
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        response = await super().send(request, **kwargs)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+def borrow_client(lender: httpx.Client) -> httpx.Client:
+    """A new `httpx.Client` that sends every request through `lender`, which it never changes.
+
+    Requests get the lender's base URL, headers, timeout, auth, retries and typed errors. Closing
+    the new client, or changing its headers, cookies or timeout, leaves `lender` as it was: raw
+    generated clients get one of these, never the facade's own client.
+    """
+    return _BorrowingClient(
+        base_url=lender.base_url,
+        headers=lender.headers,
+        timeout=lender.timeout,
+        transport=_ClientTransport(lender),
+        trust_env=False,
+    )
+
+
+def borrow_async_client(lender: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The async twin of `borrow_client`."""
+    return _AsyncBorrowingClient(
+        base_url=lender.base_url,
+        headers=lender.headers,
+        timeout=lender.timeout,
+        transport=_AsyncClientTransport(lender),
+        trust_env=False,
+    )
 
 
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -243,13 +283,13 @@ def _client_options(
     max_retries: int,
     headers: Mapping[str, str] | None,
 ) -> dict[str, Any]:
-    """The options both builders give their client (checked: see `_check_options`)."""
-    _check_options(timeout, max_retries)
+    """The options both builders give their client (checked by `gemini_ops._core.validate`)."""
+    seconds = check_seconds("timeout", timeout, allow_none=True)
     return {
         "retry_policy": RetryPolicy(max_retries=max_retries),
         "base_url": base_url,
         "auth": auth,
-        "timeout": httpx.Timeout(timeout),
+        "timeout": httpx.Timeout(seconds),
         "headers": _default_headers(headers),
         "follow_redirects": False,
     }
@@ -280,7 +320,8 @@ def build_client(
     returned client leaves it open.
 
     Raises:
-        ValueError: ``max_retries < 0``, or `timeout` not > 0 and not None.
+        ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
+            None (see `gemini_ops._core.validate`).
         TypeError: `http_client` is not an `httpx.Client`.
 
     """

@@ -10,19 +10,17 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
-import time
 from collections.abc import Iterator, Mapping
 
 import httpx
+
+from gemini_ops._core import timing
 
 __all__ = ["DeadlineReachedError", "clip_timeouts", "deadline_scope", "time_left"]
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "gemini_ops_deadline", default=None
 )
-
-# The clock: a module attribute so tests can replace it.
-_monotonic = time.monotonic
 
 
 @contextlib.contextmanager
@@ -54,7 +52,7 @@ def time_left() -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return None
-    return max(0.0, deadline - _monotonic())
+    return max(0.0, deadline - timing.monotonic())
 
 
 def clip_timeouts(

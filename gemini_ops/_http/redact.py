@@ -1,12 +1,17 @@
-"""Redaction: credentials never reach a message, a log line or the terminal."""
+"""Redaction: credentials never reach a message, a log line or the terminal.
+
+The one redactor of the library, its errors and the CLI: `redact` masks known secrets and every
+``key=`` / ``access_token=`` value, `redact_url` also drops user info and secret parameters.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import httpx
 
-__all__ = ["redact_text", "redact_url"]
+__all__ = ["redact", "redact_text", "redact_url"]
 
 # Query parameters that carry credentials and must never be shown.
 _SECRET_PARAMS = frozenset({"key", "access_token"})
@@ -33,3 +38,11 @@ def redact_url(url: httpx.URL | str) -> str:
 def redact_text(text: str) -> str:
     """`text` with the value of any ``key=``, ``api_key=`` or ``access_token=`` masked."""
     return _SECRET_IN_TEXT.sub(r"\1***", text)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with each of `secrets` (API keys, tokens) and any secret parameter masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return redact_text(text)

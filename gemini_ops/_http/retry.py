@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import math
-import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import anyio
 import httpx
 
+from gemini_ops._core import timing
+from gemini_ops._core.rpc import TRANSIENT_HTTP
+from gemini_ops._core.validate import check_count
 from gemini_ops._http.deadline import DeadlineReachedError, clip_timeouts, time_left
 from gemini_ops._http.wire import retry_delay_from_response
 
@@ -30,8 +30,8 @@ __all__ = [
 
 logger = logging.getLogger("gemini_ops")
 
-RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
-"""HTTP statuses worth repeating a request for."""
+RETRYABLE_STATUS_CODES = TRANSIENT_HTTP
+"""HTTP statuses worth repeating a request for: the one table in `gemini_ops._core.rpc`."""
 
 RETRYABLE_EXCEPTIONS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,
@@ -47,17 +47,6 @@ RETRYABLE_EXCEPTIONS: tuple[type[httpx.TransportError], ...] = (
 
 # A timeout that fires this close to the deadline is the deadline firing.
 _DEADLINE_SLACK = 0.01
-
-# The sleeps and the jitter source: module attributes so tests can replace them.
-_random = random.random
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-async def _asleep(seconds: float) -> None:
-    await anyio.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -79,10 +68,7 @@ class RetryPolicy:
     max_server_delay: float = 120.0
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
-            raise TypeError("max_retries must be an int")
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        check_count("max_retries", self.max_retries)
         for name in ("initial_delay", "max_delay", "max_server_delay"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
@@ -180,7 +166,9 @@ class _Attempts:
         return self._decide(type(error).__name__, None)
 
     def _decide(self, reason: str, hint: float | None) -> float | None:
-        delay = self.policy.next_delay(self.retries, hint, time_left(), _random())
+        delay = None
+        if timing.TIMING.retries:
+            delay = self.policy.next_delay(self.retries, hint, time_left(), timing.jitter())
         path = self.request.url.path
         if delay is None:
             logger.debug("not retrying %s %s after %s", self.request.method, path, reason)
@@ -241,7 +229,7 @@ class RetryTransport(httpx.BaseTransport):
                     if delay is None:
                         return response
                     response.close()
-            _sleep(delay)
+            timing.sleep(delay)
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -284,7 +272,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     if delay is None:
                         return response
                     await response.aclose()
-            await _asleep(delay)
+            await timing.asleep(delay)
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""

@@ -16,8 +16,10 @@ of waits in progress), ``demo`` and ``exit_codes``.
 
 from __future__ import annotations
 
-from gemini_ops.cli.app import cli, main
-from gemini_ops.cli.errors import exit_code_for
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from gemini_ops.cli.exit_codes import (
     EXIT_API_ERROR,
     EXIT_CANNOT_CONNECT,
@@ -27,6 +29,10 @@ from gemini_ops.cli.exit_codes import (
     EXIT_TIMEOUT,
     EXIT_USAGE,
 )
+
+if TYPE_CHECKING:
+    from gemini_ops.cli.app import cli
+    from gemini_ops.cli.errors import exit_code_for
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -40,3 +46,30 @@ __all__ = [
     "exit_code_for",
     "main",
 ]
+
+# The names that need click and rich, loaded on first use: without the cli extra, the script
+# still starts and says which extra to install.
+_LAZY = {"cli": "gemini_ops.cli.app", "exit_code_for": "gemini_ops.cli.errors"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``gemini-ops`` command line (the console script's entry point)."""
+    try:
+        from gemini_ops.cli.app import main as run
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("click", "rich"):
+            raise
+        sys.stderr.write(
+            "gemini-ops: the command line needs the cli extra: "
+            f"pip install 'gemini-ops[cli]' (missing: {exc.name})\n"
+        )
+        raise SystemExit(EXIT_USAGE) from None
+    run(argv)

@@ -75,6 +75,43 @@ class _Group(click.Group):
         order = ("get", "list", "wait", "cancel", "delete", "emulator", "demo")
         return sorted(self.commands, key=lambda c: order.index(c) if c in order else len(order))
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse, with the group's options accepted after the command too (as kubectl does)."""
+        return super().parse_args(ctx, self._global_options_first(args))
+
+    def _global_options_first(self, args: Sequence[str]) -> list[str]:
+        """Move the group's options that follow the command name in front of it.
+
+        An option the command defines itself (``emulator --api-key``) stays the command's.
+        """
+        ours = _option_arity(self.params)
+        index = 0
+        while index < len(args) and args[index].startswith("-") and args[index] != "--":
+            takes_value = ours.get(args[index], False) and "=" not in args[index]
+            index += 2 if takes_value else 1
+        if index >= len(args) or args[index] not in self.commands:
+            return list(args)
+        theirs = _option_arity(self.commands[args[index]].params)
+        moved: list[str] = []
+        kept: list[str] = []
+        rest = list(args[index + 1 :])
+        while rest:
+            word = rest.pop(0)
+            if word == "--":
+                kept += [word, *rest]
+                break
+            flag = word.split("=", 1)[0] if word.startswith("--") else word
+            takes_value = "=" not in word
+            if flag in ours and flag not in theirs:
+                moved.append(word)
+                if ours[flag] and takes_value and rest:
+                    moved.append(rest.pop(0))
+            else:
+                kept.append(word)
+                if theirs.get(flag) and takes_value and rest:
+                    kept.append(rest.pop(0))
+        return [*args[:index], *moved, args[index], *kept]
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -89,6 +126,16 @@ class _Group(click.Group):
             ctx.exit(EXIT_OK)
         except Exception as exc:
             ctx.exit(report(exc, ctx.find_object(Settings)))
+
+
+def _option_arity(params: Sequence[click.Parameter]) -> dict[str, bool]:
+    """Each option's spellings, and whether it takes a value."""
+    return {
+        spelling: not (param.is_flag or param.count)
+        for param in params
+        if isinstance(param, click.Option) and not param.is_eager
+        for spelling in (*param.opts, *param.secondary_opts)
+    }
 
 
 def silence_stdout() -> None:
@@ -107,9 +154,8 @@ def silence_stdout() -> None:
 )
 @click.option(
     "--api-key",
-    envvar="GEMINI_API_KEY",
     metavar="KEY",
-    help="Gemini API key [env: GEMINI_API_KEY, then GOOGLE_API_KEY]. Never printed.",
+    help="API key [env: GOOGLE_API_KEY, then GEMINI_API_KEY]. Never printed.",
 )
 @click.option(
     "--vertex",
@@ -137,8 +183,8 @@ def silence_stdout() -> None:
     type=SECONDS,
     default=60.0,
     show_default=True,
-    metavar="S",
-    help="Timeout of each HTTP request, in seconds.",
+    metavar="DURATION",
+    help="Timeout of each HTTP request (seconds, or e.g. 2m).",
 )
 @click.option(
     "--max-retries",

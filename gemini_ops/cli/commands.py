@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import socket
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import click
 
@@ -16,19 +17,20 @@ from gemini_ops import (
     Operations,
 )
 from gemini_ops.cli.errors import report
+from gemini_ops.cli.exit_codes import EXIT_USAGE
 from gemini_ops.cli.options import (
     check_names,
     exit_with,
     json_option,
+    next_page_command,
     settings_of,
 )
 from gemini_ops.cli.render import (
+    OperationTable,
     emit_json,
     make_console,
-    operation_row,
     print_line,
     print_operation,
-    print_table,
 )
 
 
@@ -63,7 +65,14 @@ def get_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> No
 @click.option("--filter", "filter_", metavar="F", help="Server-side filter, e.g. done=true.")
 @click.option("--page-size", type=click.IntRange(min=1), metavar="N", help="Operations per page.")
 @click.option("--page-token", metavar="T", help="Continue from the token a previous list printed.")
-@click.option("--all", "all_pages", is_flag=True, help="Follow every page (list_all).")
+@click.option("--all", "all_pages", is_flag=True, help="Follow every page, printing as they come.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Print at most N operations, following pages as needed.",
+)
+@click.option("--wide", is_flag=True, help="Add the TYPE column.")
 @json_option
 @click.pass_context
 def list_command(
@@ -73,40 +82,45 @@ def list_command(
     page_size: int | None,
     page_token: str | None,
     all_pages: bool,
+    limit: int | None,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """List the operations under PARENT (batches, tunedModels/M, models/M, projects/P/locations/L).
 
     Without PARENT: the Vertex AI location configured (--vertex with --project and --location),
-    or the top-level operations of the Gemini API (--api-version v1).
+    or the top-level operations of the Gemini API (--api-version v1). Names are printed whole,
+    in the last column.
     """
     settings = settings_of(ctx)
-    if all_pages and page_token:
-        raise click.UsageError("--all starts from the first page; leave out --page-token")
+    if (all_pages or limit) and page_token:
+        raise click.UsageError(
+            "--all and --limit start from the first page; leave out --page-token"
+        )
     console = make_console()
     next_token: str | None = None
     with Operations(**settings.client_options()) as ops:
-        if all_pages:
-            found: Iterable[Operation] = ops.list_all(parent, page_size=page_size, filter=filter_)
+        found: Iterable[Operation]
+        if all_pages or limit:
+            found = ops.list_all(parent, page_size=page_size, filter=filter_)
+            if limit:
+                found = itertools.islice(found, limit)
         else:
             page = ops.list(parent, page_size=page_size, page_token=page_token, filter=filter_)
             found, next_token = page.operations, page.next_page_token
-        if as_json:
-            for op in found:
+        table = OperationTable(console, wide=wide)
+        printed = 0
+        for op in found:
+            if as_json:
                 emit_json(op.to_dict())
-        else:
-            now = datetime.now(UTC)
-            rows = [operation_row(op, now) for op in found]
-            if rows:
-                print_table(console, ("NAME", "STATE", "PROGRESS", "TYPE", "AGE"), rows)
             else:
-                click.echo(f"No operations under {parent or 'the default parent'}.", err=True)
+                table.add(op)
+            printed += 1
+        if not printed:
+            click.echo(f"No operations under {parent or 'the default parent'}.", err=True)
     if next_token:
-        command = f"gemini-ops list {parent or ''}".rstrip()
-        click.echo(
-            f"More operations: {command} --page-token {next_token}  (or --all for every page)",
-            err=True,
-        )
+        command = next_page_command(ctx, next_token)
+        click.echo(f"More operations: {command}", err=True)
 
 
 @click.command("cancel", short_help="Ask to cancel operations.")
@@ -136,7 +150,7 @@ def cancel_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) ->
 
 @click.command("delete", short_help="Delete operation records.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@json_option
+@functools.partial(json_option, help='Print {"name": NAME, "deleted": true} per name deleted.')
 @click.pass_context
 def delete_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> None:
     """Delete operation records (this does not cancel them); their names then answer 404.
@@ -162,6 +176,19 @@ def delete_command(ctx: click.Context, names: tuple[str, ...], as_json: bool) ->
 
 # ---------------------------------------------------------------------------------------------
 # wait: views of waits in progress
+
+
+class _MissingExtra(click.ClickException):
+    """An optional dependency is not installed: one line saying which extra to install."""
+
+    exit_code = EXIT_USAGE
+
+
+def _require_emulator_extra() -> None:
+    try:
+        import gemini_ops.emulator  # noqa: F401 - it says which extra is missing
+    except ModuleNotFoundError as exc:
+        raise _MissingExtra(str(exc)) from None
 
 
 def _free_port(host: str) -> int:
@@ -192,6 +219,14 @@ def _free_port(host: str) -> int:
     metavar="T",
     help="The bearer token it accepts for Vertex AI [default: emulator-vertex-token].",
 )
+@click.option(
+    "--cancel-delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="S",
+    help="Seconds a cancel takes to land [0].",
+)
+@click.option("--log-level", default="info", show_default=True, help="Log level of the server.")
 @click.option("--seed-demo", is_flag=True, help="Start with a mix of demo operations.")
 @click.option(
     "--json",
@@ -204,6 +239,8 @@ def emulator_command(
     port: int,
     emulator_key: str | None,
     vertex_token: str | None,
+    cancel_delay: float,
+    log_level: str,
     seed_demo: bool,
     as_json: bool,
 ) -> None:
@@ -211,19 +248,17 @@ def emulator_command(
 
     Point the other commands at it with --base-url http://127.0.0.1:8765 and its API key.
     """
-    try:
-        from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN
-        from gemini_ops.emulator.__main__ import main as run_emulator
-    except ImportError as exc:
-        raise click.UsageError(
-            f"the emulator needs the emulator extra: pip install 'gemini-ops[emulator]' ({exc})"
-        ) from None
+    _require_emulator_extra()
+    from gemini_ops.emulator import DEFAULT_API_KEY, DEFAULT_VERTEX_TOKEN
+    from gemini_ops.emulator.__main__ import main as run_emulator
+
     key = emulator_key or DEFAULT_API_KEY
     token = vertex_token or DEFAULT_VERTEX_TOKEN
     try:
         if as_json and port == 0:
             port = _free_port(host)
         argv = ["--host", host, "--port", str(port), "--api-key", key, "--vertex-token", token]
+        argv += ["--cancel-delay", f"{cancel_delay:g}", "--log-level", log_level]
         if seed_demo:
             argv.append("--seed-demo")
         if not as_json:
@@ -251,10 +286,7 @@ def demo_command(ctx: click.Context, as_json: bool) -> None:
     the equivalent Python. With --json, the story goes to stderr and the final operations to
     stdout.
     """
-    try:
-        from gemini_ops.cli.demo import run_demo
-    except ImportError as exc:
-        raise click.UsageError(
-            f"the demo needs the emulator extra: pip install 'gemini-ops[emulator]' ({exc})"
-        ) from None
+    _require_emulator_extra()
+    from gemini_ops.cli.demo import run_demo
+
     ctx.exit(run_demo(make_console(stderr=as_json), as_json=as_json))

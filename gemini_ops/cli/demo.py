@@ -12,7 +12,6 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -30,8 +29,8 @@ from gemini_ops import (
 from gemini_ops.cli.exit_codes import EXIT_OK, EXIT_OPERATION_FAILED
 from gemini_ops.cli.live import WaitOutcome, WaitView, make_view
 from gemini_ops.cli.render import (
+    OperationTable,
     human_seconds,
-    operation_row,
     print_line,
     print_table,
     result_summary,
@@ -301,10 +300,13 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
         settings = _client_settings(emu.url, emu.api_key, emu.vertex_token)
         with Operations(**settings) as ops:
             story.heading("2. List them", "Operations.list_all(parent, page_size=2): page by page")
-            now = datetime.now(UTC)
-            rows = [operation_row(op, now) for p in PARENTS for op in ops.list_all(p, page_size=2)]
-            print_table(console, ("NAME", "STATE", "PROGRESS", "TYPE", "AGE"), rows)
-            if {row[0].plain for row in rows} != set(NAMES):
+            table = OperationTable(console, wide=True)
+            listed = []
+            for parent in PARENTS:
+                for op in ops.list_all(parent, page_size=2):
+                    table.add(op)
+                    listed.append(op.name)
+            if set(listed) != set(NAMES):
                 problems.append("list_all did not list every operation")
 
             story.heading(

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import click
 
@@ -23,6 +23,7 @@ from gemini_ops import (
     UnsupportedMethodError,
     WaitTimeoutError,
 )
+from gemini_ops._http.redact import redact
 from gemini_ops.cli.exit_codes import (
     EXIT_API_ERROR,
     EXIT_CANNOT_CONNECT,
@@ -38,14 +39,6 @@ from gemini_ops.cli.options import (
 WHITESPACE = re.compile(r"\s+")
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret in ``text`` by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def one_line(text: str) -> str:
     """Collapse whitespace (newlines included) into single spaces."""
     return WHITESPACE.sub(" ", text).strip()
@@ -59,10 +52,11 @@ def exit_code_for(exc: BaseException) -> int:
         return EXIT_TIMEOUT
     if isinstance(exc, TransportError):
         return EXIT_CANNOT_CONNECT
-    if isinstance(exc, ApiError | InvalidResponseError | PaginationError | CredentialsError):
-        return EXIT_API_ERROR
+    # Before ApiError: a failed operation is also the ApiError class of its error code.
     if isinstance(exc, OperationFailedError):
         return EXIT_OPERATION_FAILED
+    if isinstance(exc, ApiError | InvalidResponseError | PaginationError | CredentialsError):
+        return EXIT_API_ERROR
     # InvalidNameError and UnsupportedMethodError are ValueErrors too.
     if isinstance(exc, click.UsageError | ValueError):
         return EXIT_USAGE
@@ -75,7 +69,7 @@ def describe(exc: BaseException) -> str:
     """One line saying what went wrong, without the request details."""
     if isinstance(exc, InvalidNameError):
         return f"invalid name {exc.name!r}: {exc.reason}"
-    if isinstance(exc, ApiError):
+    if isinstance(exc, ApiError) and not isinstance(exc, OperationFailedError):
         return f"{exc.status} (HTTP {exc.http_status}): {exc.message}"
     if isinstance(exc, TransportError):
         return f"cannot connect: {exc}"

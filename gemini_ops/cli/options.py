@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import click
+from click.core import ParameterSource
 
 from gemini_ops import (
     parse_name,
 )
+from gemini_ops._core.validate import check_seconds
 from gemini_ops.cli.exit_codes import (
     EXIT_OK,
 )
 
+_KEY_VARIABLES = ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GEMINI_OPS_ACCESS_TOKEN")
 JSON_HELP = "Print one JSON document per operation (its wire form), one per line."
 
 
@@ -55,7 +61,9 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be shown."""
-        return tuple(s for s in (self.api_key, self.access_token) if s)
+        # A key from the environment is read by the library, but must not be shown either.
+        found = (self.api_key, self.access_token, *(os.environ.get(v) for v in _KEY_VARIABLES))
+        return tuple(dict.fromkeys(s for s in found if s))
 
 
 def check_names(names: Sequence[str]) -> list[str]:
@@ -83,9 +91,80 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
-def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+def json_option(function: Callable[..., Any], help: str = JSON_HELP) -> Callable[..., Any]:
     """The ``--json`` flag of a command."""
-    return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(function)
+    return click.option("--json", "as_json", is_flag=True, help=help)(function)
 
 
-SECONDS = click.FloatRange(min=0, min_open=True)
+class Duration(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5 only
+    """A positive duration: ``30`` (seconds), ``2.5``, ``500ms``, ``90s``, ``10m``, ``1h30m``."""
+
+    name = "duration"
+    _UNITS: ClassVar[dict[str, float]] = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h|d)")
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        """Seconds as a float; a bare number is seconds."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            seconds = float(value)
+        else:
+            text = str(value).strip().lower()
+            try:
+                seconds = float(text)
+            except ValueError:
+                parts = self._PART.findall(text)
+                if not parts or "".join(n + u for n, u in parts) != text:
+                    self.fail(
+                        f"{value!r} is not a duration (e.g. 30, 2.5, 500ms, 90s, 10m, 1h30m)",
+                        param,
+                        ctx,
+                    )
+                seconds = sum(float(n) * self._UNITS[u] for n, u in parts)
+        try:
+            # The library's own rule for seconds (positive, finite, sleepable).
+            return float(check_seconds(param.name if param and param.name else "seconds", seconds))
+        except ValueError as exc:
+            self.fail(f"{value!r} is not a positive duration: {exc}", param, ctx)
+
+
+SECONDS = Duration()
+
+# Global options whose values must never be printed, with the variable that can carry them.
+_SECRET_OPTIONS = {"api_key": "--api-key", "access_token": "--access-token"}
+
+
+def next_page_command(ctx: click.Context, page_token: str) -> str:
+    """The command that lists the next page: this one, with its options, shell-quoted.
+
+    Secrets given on the command line are left out (never printed), with a note to add them.
+    """
+    words = ["gemini-ops"]
+    secrets: list[str] = []
+    for context in (ctx.find_root(), ctx):
+        for param in context.command.params:
+            name = param.name or ""
+            value = context.params.get(name)
+            if name == "page_token" or value is None or value is False or value == ():
+                continue
+            if isinstance(param, click.Option):
+                if context.get_parameter_source(name) != ParameterSource.COMMANDLINE:
+                    continue
+                if name in _SECRET_OPTIONS:
+                    secrets.append(_SECRET_OPTIONS[name])
+                    continue
+                words.append(param.opts[-1])
+                if not param.is_flag:
+                    words.append(f"{value:g}" if isinstance(value, float) else str(value))
+            else:
+                words.append(str(value))
+        if context is not ctx:
+            words.append(ctx.info_name or "list")
+    words += ["--page-token", page_token]
+    command = shlex.join(words)
+    if secrets:
+        command += f"  (add your {' and '.join(secrets)};"
+    else:
+        command += "  ("
+    return command + " or --all for every page)"

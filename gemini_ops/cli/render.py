@@ -20,10 +20,19 @@ from gemini_ops import (
 from gemini_ops.cli.errors import one_line
 
 
+class _Console(Console):
+    """A console that lets a closed pipe reach the command group (which exits 0 for it)."""
+
+    def on_broken_pipe(self) -> None:
+        # rich's own handler exits 1: `gemini-ops list | head -1` would fail under pipefail.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """A console on stdout (or stderr)."""
     # Built per command: click's test runner replaces sys.stdout/sys.stderr for each run.
-    return Console(stderr=stderr, highlight=False)
+    return _Console(stderr=stderr, highlight=False)
 
 
 def print_line(console: Console, text: str | Text) -> None:
@@ -209,15 +218,45 @@ def status_text(state: str) -> Text:
     return Text(state, style=STATE_STYLES.get(state, "yellow"))
 
 
-def operation_row(op: Operation, now: datetime) -> list[Text]:
-    """The cells of an operation in a list table."""
-    return [
-        Text(op.name),
-        status_text(state_of(op)),
-        Text(percent_text(op)),
-        Text(type_of(op)),
-        Text(age(op, now)),
-    ]
+class OperationTable:
+    """The ``list`` table, printed row by row as operations arrive (pages are never awaited).
+
+    The short columns have fixed widths and the name comes last, printed whole: at 80 columns a
+    long Vertex AI name wraps onto the next line instead of being cut, and stays greppable.
+    """
+
+    #: (header, width) of the columns before the name; TYPE only in the wide form.
+    COLUMNS: tuple[tuple[str, int], ...] = (("STATE", 9), ("PROGRESS", 8), ("AGE", 4))
+    TYPE_WIDTH = 24
+
+    def __init__(self, console: Console, *, wide: bool = False) -> None:
+        self.console = console
+        self.wide = wide
+        self.now = datetime.now(UTC)
+        self._started = False
+
+    def _line(self, cells: Sequence[Text], name: Text) -> None:
+        widths = [w for _, w in self.COLUMNS] + ([self.TYPE_WIDTH] if self.wide else [])
+        line = Text()
+        for cell, width in zip(cells, widths, strict=True):
+            padded = cell.copy()
+            padded.pad_right(max(0, width - len(cell.plain)))
+            line.append_text(padded)
+            line.append("  ")
+        line.append_text(name)
+        print_line(self.console, line)
+
+    def add(self, op: Operation) -> None:
+        """Print one operation's row (the header first, before the first row)."""
+        if not self._started:
+            self._started = True
+            style = "bold" if self.console.is_terminal else ""
+            headers = [h for h, _ in self.COLUMNS] + (["TYPE"] if self.wide else [])
+            self._line([Text(h, style=style) for h in headers], Text("NAME", style=style))
+        cells = [status_text(state_of(op)), Text(percent_text(op)), Text(age(op, self.now))]
+        if self.wide:
+            cells.append(Text(type_of(op)))
+        self._line(cells, Text(op.name))
 
 
 def print_operation(console: Console, op: Operation) -> None:

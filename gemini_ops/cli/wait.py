@@ -17,7 +17,8 @@ from gemini_ops import (
     Operation,
     WaitTimeoutError,
 )
-from gemini_ops.cli.errors import describe, exit_code_for, redact, report
+from gemini_ops._http.redact import redact
+from gemini_ops.cli.errors import describe, exit_code_for, report
 from gemini_ops.cli.exit_codes import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -198,13 +199,22 @@ async def _cancel_pending(
 
 @click.command("wait", short_help="Wait for operations, with live progress.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@click.option("--timeout", type=SECONDS, metavar="S", help="Give up after S seconds (exit 3).")
 @click.option(
-    "--poll-interval", type=SECONDS, metavar="S", help="Seconds between polls [default: 5]."
+    "--timeout",
+    type=SECONDS,
+    metavar="DURATION",
+    help="Give up after this long (exit 3), e.g. 90, 10m, 1h30m.",
+)
+@click.option(
+    "--poll-interval", type=SECONDS, metavar="DURATION", help="Time between polls [default: 5s]."
 )
 @click.option("--backoff", is_flag=True, help="Poll with exponential backoff instead.")
-@click.option("--initial-delay", type=SECONDS, metavar="S", help="With --backoff: first delay [1].")
-@click.option("--max-delay", type=SECONDS, metavar="S", help="With --backoff: longest delay [30].")
+@click.option(
+    "--initial-delay", type=SECONDS, metavar="DURATION", help="With --backoff: first delay [1]."
+)
+@click.option(
+    "--max-delay", type=SECONDS, metavar="DURATION", help="With --backoff: longest delay [30]."
+)
 @click.option(
     "--multiplier",
     type=click.FloatRange(min=1),

@@ -12,6 +12,21 @@ Requires the `emulator` extra (starlette, uvicorn).
 
 from __future__ import annotations
 
+import importlib.util
+
+# Checked before the imports: without the extra, say which to install, not a traceback.
+try:
+    import starlette  # noqa: F401
+
+    if importlib.util.find_spec("uvicorn") is None:  # imported only when serving
+        raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")
+except ModuleNotFoundError as _missing:
+    raise ModuleNotFoundError(
+        "the gemini-ops emulator needs the emulator extra: "
+        f"pip install 'gemini-ops[emulator]' (missing: {_missing.name})",
+        name=_missing.name,
+    ) from None
+
 from gemini_ops.emulator._app import (
     DEFAULT_WAIT_TIMEOUT,
     MAX_WAIT_TIMEOUT,

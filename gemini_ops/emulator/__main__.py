@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     base = f"http://{host}:{port}"
     print(f"gemini-ops emulator on {base}", flush=True)
+    print(f"  base URL:      {base}  (gemini-ops --base-url, base_url=; no version)", flush=True)
     print(f"  Gemini API:    {base}/v1beta  (x-goog-api-key: {args.api_key})", flush=True)
     print(
         f"  Vertex AI:     {base}/v1      (Authorization: Bearer {args.vertex_token})", flush=True

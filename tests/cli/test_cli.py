@@ -250,10 +250,14 @@ def test_list_plain_table_without_a_terminal(emu: Emulator) -> None:
     result = run(emu, "list", "batches")
     assert result.exit_code == 0, result.output
     header, first, second = result.stdout.splitlines()
-    assert header.split() == ["NAME", "STATE", "PROGRESS", "TYPE", "AGE"]
-    assert first.split()[:2] == ["batches/b1", "running"]
-    assert second.split()[:4] == ["batches/b2", "succeeded", "100%", "GenerateContentBatch"]
-    assert second.split()[4].endswith("s")  # age from the metadata's createTime
+    assert header.split() == ["STATE", "PROGRESS", "AGE", "NAME"]
+    assert first.split()[::3] == ["running", "batches/b1"]
+    assert second.split()[:2] == ["succeeded", "100%"]
+    assert second.split()[3] == "batches/b2"
+    assert second.split()[2].endswith("s")  # age from the metadata's createTime
+    wide = run(emu, "list", "batches", "--wide").stdout.splitlines()
+    assert wide[0].split() == ["STATE", "PROGRESS", "AGE", "TYPE", "NAME"]
+    assert wide[2].split()[3:] == ["GenerateContentBatch", "batches/b2"]
     assert not any(ch in result.stdout for ch in "┃│━\x1b")
 
 
@@ -274,7 +278,8 @@ def test_list_one_page_prints_the_next_token_and_all_walks_every_page(emu: Emula
     assert first.exit_code == 0
     assert len(json_lines(first.stdout)) == 2
     hint = first.stderr.strip()
-    assert hint.startswith("More operations: gemini-ops list batches --page-token ")
+    assert hint.startswith("More operations: gemini-ops --base-url ")
+    assert " list batches --page-size 2 --json --page-token " in hint
     token = hint.split("--page-token ")[1].split()[0]
     second = run(emu, "list", "batches", "--page-size", "2", "--page-token", token, "--json")
     assert [op.name for op in json_lines(second.stdout)] == ["batches/b2", "batches/b3"]

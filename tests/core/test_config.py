@@ -30,7 +30,10 @@ def settings(environ: dict[str, str], **kwargs: Any) -> Any:
 
 def test_environment_like_google_genai() -> None:
     s = settings({"GOOGLE_API_KEY": "g", "GEMINI_API_KEY": "k"})
-    assert s.api_key == "k"
+    assert s.api_key == "g"  # as google-genai: GOOGLE_API_KEY first, with a warning
+    assert s.notes == ("Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY.",)
+    assert settings({"GEMINI_API_KEY": "k"}).api_key == "k"
+    assert settings({"GEMINI_API_KEY": "k"}).notes == ()
     assert s.default_backend == "gemini"
     s = settings(
         {
@@ -136,3 +139,82 @@ def test_async_closed_client_refuses_requests() -> None:
             await ops.get("batches/b1")
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("key", ["AIza key", "AIza\nkey", "AIza\x00", "  "])
+def test_a_bad_api_key_fails_when_the_client_is_built(key: str) -> None:
+    # Before any request (nothing listens on port 9): the key is checked once, at construction.
+    with pytest.raises(ValueError, match="api_key") as info:
+        Operations(api_key=key, base_url="http://127.0.0.1:9")
+    assert key.strip() == "" or key not in str(info.value)
+
+
+def test_both_keys_set_warns_once_when_the_client_is_built(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "google-key")
+    monkeypatch.setenv("GEMINI_API_KEY", "gemini-key")
+    with caplog.at_level("WARNING", logger="gemini_ops"):
+        Operations().close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY."
+    ]
+
+
+def test_vertex_without_a_location_uses_global_as_google_genai() -> None:
+    s = settings({"GOOGLE_GENAI_USE_VERTEXAI": "1", "GOOGLE_CLOUD_PROJECT": "p"})
+    assert s.location == "global"
+    assert settings({}, vertex_ai=True, project="p", location="us").location == "us"
+    assert settings({}, project="p").location is None  # not on Vertex AI: nothing to default
+
+
+@pytest.mark.parametrize(
+    ("environ", "kwargs", "express"),
+    [
+        ({}, {"api_key": "k"}, True),
+        ({"GOOGLE_API_KEY": "k"}, {}, True),
+        # An explicit key wins over a project and location from the environment...
+        ({"GOOGLE_CLOUD_PROJECT": "p", "GOOGLE_CLOUD_LOCATION": "us"}, {"api_key": "k"}, True),
+        # ...explicit project/location win over a key from the environment...
+        ({"GOOGLE_API_KEY": "k"}, {"project": "p", "location": "us"}, False),
+        # ...and so do a project and location from the environment.
+        ({"GOOGLE_API_KEY": "k", "GOOGLE_CLOUD_PROJECT": "p"}, {}, False),
+        ({"GOOGLE_API_KEY": "k"}, {"credentials": object()}, False),
+    ],
+)
+def test_vertex_express_mode_decided_as_google_genai(
+    environ: dict[str, str], kwargs: dict[str, Any], express: bool
+) -> None:
+    s = settings(environ, vertex_ai=True, **kwargs)
+    assert (s.vertex_api_key == "k") is express
+
+
+def test_vertex_express_mode_sends_the_api_key() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"name": "x/y"})
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as mine,
+        Operations(vertex_ai=True, api_key="express-key", http_client=mine) as ops,
+    ):
+        ops.get("projects/p/locations/global/operations/o1")
+    assert seen[0].headers["x-goog-api-key"] == "express-key"
+    assert "authorization" not in seen[0].headers
+
+
+@pytest.mark.parametrize(
+    ("given", "base_url", "version"),
+    [
+        ("http://127.0.0.1:8765/v1beta", "http://127.0.0.1:8765", "v1beta"),
+        ("http://127.0.0.1:8765/v1/", "http://127.0.0.1:8765", "v1"),
+        ("http://127.0.0.1:8765/proxy/v1beta1", "http://127.0.0.1:8765/proxy", "v1beta1"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765", None),
+        ("http://v1beta", "http://v1beta", None),  # a host, not a version
+    ],
+)
+def test_a_base_url_ending_in_a_version(given: str, base_url: str, version: str | None) -> None:
+    s = settings({}, base_url=given)
+    assert (s.base_url, s.api_version) == (base_url, version)

@@ -262,3 +262,8 @@ def test_operations_are_immutable_and_copy_and_pickle() -> None:
         assert clone == op
         assert clone.progress == op.progress
     assert "batches/123456789" in repr(op)
+
+
+def test_status_repr_names_the_status() -> None:
+    status = Status(code=1, message="stopped")
+    assert repr(status) == "Status(code=1, status='CANCELLED', message='stopped')"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from dual import Api, gemini_options, make, vertex_options
@@ -12,16 +12,10 @@ from gemini_ops.testing import Emulator
 VERTEX = "projects/p1/locations/us-central1"
 
 
-@pytest.fixture(scope="session")
-def emu_server() -> Iterator[Emulator]:
-    with Emulator(api_key="facade-test-key", vertex_token="facade-test-token") as emu:
-        yield emu
-
-
 @pytest.fixture
-def emu(emu_server: Emulator) -> Emulator:
-    emu_server.reset()
-    return emu_server
+def emu(emulator: Emulator) -> Emulator:
+    """The plugin's shared emulator (gemini_ops.testing), reset before each test."""
+    return emulator
 
 
 @pytest.fixture

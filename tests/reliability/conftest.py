@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gemini_ops._core import timing
 from gemini_ops.testing import Emulator
 
 SECRET_KEY = "AIzaSyRELIABILITY-secret-key-9f3c1e"
@@ -31,14 +32,13 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_backoff() -> Iterator[None]:
     """Make the transport's full-jitter backoff short and fixed (2 % of its ceiling).
 
     Server hints (RetryInfo, Retry-After) are still honoured as minimum waits.
     """
-    import gemini_ops._http.retry as transport
-
-    monkeypatch.setattr(transport, "_random", lambda: 0.02)
+    with timing.override(random=lambda: 0.02):
+        yield
 
 
 @pytest.fixture(params=["sync", "async"])
