@@ -43,6 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".tools" / "discovery"
 JSON_OUT = ROOT / "gemini_ops" / "_discovery" / "vertex_operations.json"
 DOCS_OUT = ROOT / "docs" / "vertex-routes.md"
+SPEC = ROOT / "openapi" / "operations.yaml"
+SPEC_BEGIN = "  # ---- BEGIN Vertex operations: written by scripts/vertex_routes.py, do not edit\n"
+SPEC_END = "  # ---- END Vertex operations\n"
 
 # A method of the walk: the resource path (("projects", "locations", "datasets", "operations")),
 # the method's short name and its discovery description.
@@ -246,6 +249,159 @@ def render_docs(pin: str, documents: dict[str, dict[str, Any]], tables: dict[str
     return "\n".join(out) + "\n"
 
 
+# Per number of segments between the location and ``/operations``: the name of the spec's
+# operations (getVertex{X}Operation, ...). A segment is its own path parameter, so a ``/`` is
+# never percent-encoded; which collections may stand in each place is data, checked by the facade.
+SHAPES = {
+    0: "Vertex",
+    1: "VertexSingleton",
+    2: "VertexResource",
+    4: "VertexResource2",
+    6: "VertexResource3",
+    8: "VertexResource4",
+}
+
+
+def shape_params(segments: int) -> list[str]:
+    """Path parameters of the segments below a location: collection, resource, collection2..."""
+    names = []
+    for index in range(segments):
+        level = index // 2 + 1
+        suffix = "" if level == 1 else str(level)
+        names.append(("collection" if index % 2 == 0 else "resource") + suffix)
+    return names
+
+
+COLLECTION_PATTERN = "^[a-z][A-Za-z0-9]*$"
+SEGMENT_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.~-]*$"
+SERVED_NOTE = (
+    "Served for the parents listed in docs/vertex-routes.md, with the methods listed there."
+)
+
+
+def _parameters(params: list[str], with_operation: bool) -> str:
+    refs = ["project", "location"]
+    text = "    parameters:\n"
+    text += "".join(f'      - $ref: "#/components/parameters/{r}"\n' for r in refs)
+    for name in params:
+        pattern = COLLECTION_PATTERN if name.startswith("collection") else SEGMENT_PATTERN
+        text += (
+            f"      - {{name: {name}, in: path, required: true, "
+            f"schema: {{type: string, pattern: {json.dumps(pattern)}}}}}\n"
+        )
+    if with_operation:
+        text += '      - $ref: "#/components/parameters/operation"\n'
+    return text
+
+
+def _operation(verb: str, op_id: str, summary: str, response: str, extra: str = "") -> str:
+    return (
+        f"    {verb}:\n      operationId: {op_id}\n      tags: [vertex]\n"
+        f'      summary: {summary}\n      description: "{SERVED_NOTE}"\n'
+        f"      security: [{{oauth2: []}}]\n{extra}"
+        f'      responses:\n        "200": {{$ref: "#/components/responses/{response}"}}\n'
+        '        default: {$ref: "#/components/responses/Error"}\n'
+    )
+
+
+def render_spec(table: dict[str, dict[str, dict[str, list[str]]]]) -> str:
+    """The Vertex operations paths of openapi/operations.yaml: one set per nesting shape."""
+    served: dict[int, set[str]] = {}
+    for key, versions in table.items():
+        depth = len(key.split("/")) - 4
+        if depth not in SHAPES:
+            raise SystemExit(f"{key}: {depth} segments below a location; add a shape to SHAPES")
+        served.setdefault(depth, set()).update(m for methods in versions.values() for m in methods)
+    out = [SPEC_BEGIN]
+    servers = VERTEX_SERVERS  # the first path defines the anchor, the others refer to it
+    for depth, methods in sorted(served.items()):
+        label = SHAPES[depth]
+        params = shape_params(depth)
+        between = "".join(f"/{{{name}}}" for name in params)
+        base = f"/projects/{{project}}/locations/{{location}}{between}/operations"
+        where = "a Vertex AI location" if depth == 0 else f"a Vertex AI resource ({label})"
+        paths: list[tuple[str, bool, list[str]]] = []
+        if methods & {"get", "delete"}:
+            ops = []
+            if "get" in methods:
+                ops.append(
+                    _operation(
+                        "get", f"get{label}Operation", f"Get an operation of {where}.", "Operation"
+                    )
+                )
+            if "delete" in methods:
+                ops.append(
+                    _operation(
+                        "delete",
+                        f"delete{label}Operation",
+                        f"Delete an operation of {where} (does not cancel).",
+                        "Empty",
+                    )
+                )
+            paths.append((f"{base}/{{operation}}", True, ops))
+        if "cancel" in methods:
+            ops = [
+                _operation(
+                    "post", f"cancel{label}Operation", f"Cancel an operation of {where}.", "Empty"
+                )
+            ]
+            paths.append((f"{base}/{{operation}}:cancel", True, ops))
+        if "wait" in methods:
+            extra = '      parameters:\n        - $ref: "#/components/parameters/waitTimeout"\n'
+            ops = [
+                _operation(
+                    "post",
+                    f"wait{label}Operation",
+                    f"Wait for an operation of {where} (the answer may not be done).",
+                    "Operation",
+                    extra,
+                )
+            ]
+            paths.append((f"{base}/{{operation}}:wait", True, ops))
+        if "list" in methods:
+            extra = "      parameters: *listParams\n"
+            ops = [
+                _operation(
+                    "get",
+                    f"list{label}Operations",
+                    f"List the operations of {where}.",
+                    "ListOperations",
+                    extra,
+                )
+            ]
+            paths.append((base, False, ops))
+        for path, with_operation, operations in paths:
+            out.append(f"  {path}:\n{servers}{_parameters(params, with_operation)}")
+            out.extend(operations)
+            servers = "    servers: *vertexServers\n"
+    out.append(SPEC_END)
+    return "".join(out)
+
+
+VERTEX_SERVERS = (
+    "    servers: &vertexServers\n"
+    "      - url: https://{location}-aiplatform.googleapis.com/{version}\n"
+    "        description: Vertex AI, regional endpoint (global uses"
+    " https://aiplatform.googleapis.com, the multi-regions us and eu use"
+    " https://aiplatform.{us|eu}.rep.googleapis.com)\n"
+    "        variables:\n"
+    "          location:\n"
+    "            default: us-central1\n"
+    "          version:\n"
+    "            default: v1\n"
+    "            enum: [v1, v1beta1]\n"
+)
+
+
+def spliced_spec(section: str) -> str:
+    """openapi/operations.yaml with its Vertex operations section replaced by ``section``."""
+    text = SPEC.read_text()
+    start, end = text.find(SPEC_BEGIN), text.find(SPEC_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{SPEC}: the BEGIN/END Vertex operations markers are missing")
+    return text[:start] + section + text[end + len(SPEC_END) :]
+
+
 def render(pin: str) -> dict[Path, str]:
     """Every output file and its text, for ``pin``."""
     documents = load_documents(pin)
@@ -253,6 +409,7 @@ def render(pin: str) -> dict[Path, str]:
     return {
         JSON_OUT: render_json(pin, documents, tables),
         DOCS_OUT: render_docs(pin, documents, tables),
+        SPEC: spliced_spec(render_spec(tables["operations"][0])),
     }
 
 
