@@ -77,13 +77,26 @@ ENDPOINTS: dict[str, tuple[str, str, str]] = {
         "operation",
     ),
     "list_vertex_resource_operations": ("GET", f"/{VERTEX}/endpoints/e-1/operations", "list"),
-    "get_tuning_job_operation": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations/op-1", "operation"),
-    "cancel_tuning_job_operation": (
-        "POST",
-        f"/{VERTEX}/tuningJobs/t-1/operations/op-1:cancel",
-        "empty",
-    ),
-    "list_tuning_job_operations": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations", "list"),
+    **{
+        f"{verb}_{label}_operation{'s' if verb == 'list' else ''}": (
+            http,
+            f"/{VERTEX}/{between}/operations" + ("" if verb == "list" else f"/op-1{suffix}"),
+            kind,
+        )
+        for label, between in (
+            ("vertex_singleton", "endpoints"),
+            ("vertex_resource_2", "endpoints/e-1/c-2/r-2"),
+            ("vertex_resource_3", "endpoints/e-1/c-2/r-2/c-3/r-3"),
+            ("vertex_resource_4", "endpoints/e-1/c-2/r-2/c-3/r-3/c-4/r-4"),
+        )
+        for verb, http, suffix, kind in (
+            ("get", "GET", "", "operation"),
+            ("delete", "DELETE", "", "empty"),
+            ("cancel", "POST", ":cancel", "empty"),
+            ("wait", "POST", ":wait", "operation"),
+            ("list", "GET", "", "list"),
+        )
+    },
     "fetch_predict_operation": (
         "POST",
         f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation",
@@ -103,7 +116,12 @@ PATH_VALUES = {
     "location": "us-central1",
     "collection": "endpoints",
     "resource": "e-1",
-    "tuning_job": "t-1",
+    "collection2": "c-2",
+    "resource2": "r-2",
+    "collection3": "c-3",
+    "resource3": "r-3",
+    "collection4": "c-4",
+    "resource4": "r-4",
     "publisher": "google",
 }
 OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
