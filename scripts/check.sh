@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, generated-code drift, tests. Needs only Python 3.11+ and pip:
+# The whole test suite: lint, types, generated-code drift, discovery-table drift, tests. Needs only Python 3.11+ and pip:
 # it creates .venv and installs the project with its dev tools on first use.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +18,9 @@ step "mypy --strict"
 
 step "generated code matches the spec"
 bash scripts/regen.sh --check >/dev/null
+
+step "Vertex routes match Google's discovery documents (scripts/vertex_routes.py --check)"
+.venv/bin/python scripts/vertex_routes.py --check
 
 step "pytest"
 .venv/bin/python -m pytest "$@"

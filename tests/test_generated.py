@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import re
 import pkgutil
+import re
 from pathlib import Path
 from typing import Any
 
