@@ -93,7 +93,7 @@ def run(server: Server, *, count: int, spread: float, poll_interval: float) -> l
         ("Gemini batches, polling", "gemini", "batches/wait-{i}"),
         ("Vertex, :wait long-polling", "vertex_ai", LOCATION + "/operations/wait-{i}"),
         (
-            "Vertex tuningJobs, polling",
+            "Vertex tuningJobs, :wait long-polling",
             "vertex_ai",
             LOCATION + "/tuningJobs/t/operations/wait-{i}",
         ),
