@@ -47,6 +47,7 @@ from gemini_ops._core.names import (
     parse_parent,
 )
 from gemini_ops._core.operation import Operation, OperationsPage, Status
+from gemini_ops._core.results import BatchOutput, Video
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "AlreadyExistsError",
     "ApiError",
     "AsyncOperations",
+    "BatchOutput",
     "CredentialsError",
     "DataLossError",
     "DeadlineExceededError",
@@ -86,6 +88,7 @@ __all__ = [
     "UnimplementedError",
     "UnknownApiError",
     "UnsupportedMethodError",
+    "Video",
     "WaitTimeoutError",
     "__version__",
     "parse_name",

@@ -15,7 +15,8 @@ from gemini_ops._core.errors import GeminiOpsError, WaitTimeoutError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, WaitPlan, wait_flow
-from gemini_ops._http.transport import POOL_SIZE, build_async_client, deadline_scope, detach
+from gemini_ops._http.clients import POOL_SIZE, build_async_client, detach
+from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
 #: The most plain polls ``wait_many`` keeps in flight at once. Past a few dozen, queued requests

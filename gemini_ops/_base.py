@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
 
@@ -23,18 +23,43 @@ from gemini_ops._core.routes import (
 )
 from gemini_ops._http.wire import parse_json_object
 
-#: What every method accepts for an operation: its full name, or an Operation.
-OperationRef = str | Operation
+
+class Named(Protocol):
+    """Anything with a ``name``: google-genai's ``GenerateVideosOperation``, ``BatchJob``, ...
+
+    Its ``name`` must be a string when it is passed: None raises TypeError.
+    """
+
+    @property
+    def name(self) -> str | None:
+        """The resource name."""
+        ...
+
+
+#: What every method accepts for an operation: its full name, an Operation, or any object with a
+#: string ``name`` attribute (such as the objects google-genai returns).
+OperationRef = str | Operation | Named
 ProgressCallback = Callable[[Operation], object]
 
 ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 
 
 def name_of(operation: OperationRef) -> str:
-    """The name of an operation given by name or as an Operation."""
-    if isinstance(operation, Operation):
-        return operation.name
-    return operation
+    """The name of an operation given by name, as an Operation, or as any object with a ``name``.
+
+    Raises:
+        TypeError: `operation` is neither a string nor an object with a string ``name``.
+
+    """
+    if isinstance(operation, str):
+        return operation
+    name = getattr(operation, "name", None)
+    if isinstance(name, str):
+        return name
+    kind = type(operation).__name__
+    if name is None and hasattr(operation, "name"):
+        raise TypeError(f"expected an operation name, got a {kind} whose name is None")
+    raise TypeError(f"expected an operation name or an object with a string name, got {kind}")
 
 
 def _duration(seconds: float) -> str:

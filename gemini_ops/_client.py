@@ -15,7 +15,8 @@ from gemini_ops._core.errors import GeminiOpsError
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import Poll, PollPolicy, Sleep, WaitPlan, wait_flow, wait_many_flow
-from gemini_ops._http.transport import build_client, deadline_scope, detach
+from gemini_ops._http.clients import build_client, detach
+from gemini_ops._http.deadline import deadline_scope
 from gemini_ops_api import AuthenticatedClient
 
 

@@ -221,7 +221,7 @@ def instant_sleeps() -> Iterator[None]:
     hooks, so it applies to every thread: do not use it around code that must really sleep.
     """
     from gemini_ops import _async_client, _client
-    from gemini_ops._http import transport as _transport
+    from gemini_ops._http import retry as _transport
 
     async def no_async_sleep(seconds: float) -> None:
         import asyncio

@@ -48,8 +48,11 @@ trap 'rm -rf "$scratch"' EXIT
     --path "$repo/openapi/operations.yaml" \
     --config "$repo/openapi/generator.yaml" \
     --meta none \
+    --custom-template-path "$repo/openapi/templates" \
     --output-path gemini_ops_api \
     --fail-on-warning >/dev/null
+  # The facade's users type-check against these models: mark the package as typed (PEP 561).
+  : > gemini_ops_api/py.typed
 )
 
 target="$repo/generated/gemini_ops_api"

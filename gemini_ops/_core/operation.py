@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import attrs
 
@@ -18,6 +18,30 @@ from gemini_ops._core.errors import (
     InvalidResponseError,
     OperationFailedError,
     OperationNotDoneError,
+)
+from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
+
+if TYPE_CHECKING:
+    from gemini_ops_api.models import (
+        CreateTunedModelMetadata,
+        EmbedContentBatch,
+        GenerateContentBatch,
+        GenerateContentBatchOutput,
+        GenerateVideoResponse,
+        GenericOperationMetadata,
+        ImportFileResponse,
+        PredictLongRunningMetadata,
+        PredictLongRunningResponse,
+        TunedModel,
+        VertexOperationMetadata,
+    )
+
+#: The generated models that `Operation.typed_metadata` and `typed_response` return.
+TypedModel: TypeAlias = (
+    "CreateTunedModelMetadata | TunedModel | PredictLongRunningMetadata"
+    " | PredictLongRunningResponse | GenerateContentBatch | EmbedContentBatch"
+    " | GenerateContentBatchOutput | ImportFileResponse | GenericOperationMetadata"
+    " | GenerateVideoResponse | VertexOperationMetadata"
 )
 
 #: Canonical status names by google.rpc code.
@@ -190,7 +214,7 @@ def _typed_models() -> dict[str, Any]:
     }
 
 
-def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> Any:
+def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> TypedModel | None:
     if value is None or type_name is None:
         return None
     model = _typed_models().get(type_name)
@@ -201,7 +225,7 @@ def _typed(value: Mapping[str, Any] | None, type_name: str | None) -> Any:
     if model is None:
         return None
     try:
-        return model.from_dict(value)
+        return cast("TypedModel", model.from_dict(value))
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise _invalid(f"{type_name} does not match its schema: {exc}") from exc
 
@@ -336,7 +360,43 @@ class Operation:
             raise OperationFailedError(self, self.error)
         return self.response
 
-    def typed_metadata(self) -> Any:
+    def videos(self) -> tuple[Video, ...]:
+        """The videos a finished Veo operation generated (Gemini API or Vertex AI shape).
+
+        Raises what `result` raises (the operation failed or is not done), and
+        InvalidResponseError when a video field has the wrong type.
+        """
+        return videos_of(self.result())
+
+    def batch_output(self) -> BatchOutput | None:
+        """Where a finished Gemini batch put its answers: a responses file or inline answers.
+
+        None when the operation carries no batch output. Raises what `result` raises.
+        """
+        return batch_output_of(self.result(), self.metadata)
+
+    def document_name(self) -> str | None:
+        """The document a finished file-search import or upload created.
+
+        Raises what `result` raises.
+        """
+        return document_of(self.result())
+
+    def tuned_model_name(self) -> str | None:
+        """The tuned model a Gemini tuning operation creates (``tunedModels/m``), or None.
+
+        Known while the operation runs: read from the response (a ``TunedModel``), else the
+        metadata's ``tunedModel``, else the operation's own name ``tunedModels/m/operations/o``.
+        """
+        for source in (self.response, self.metadata):
+            if source is not None:
+                value = source.get("name" if source is self.response else "tunedModel")
+                if isinstance(value, str) and value.startswith("tunedModels/"):
+                    return value
+        prefix, found, _ = self.name.partition("/operations/")
+        return prefix if found and prefix.startswith("tunedModels/") else None
+
+    def typed_metadata(self) -> TypedModel | None:
         """The metadata as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: CreateTunedModelMetadata, PredictLongRunningMetadata, GenerateContentBatch,
@@ -346,7 +406,7 @@ class Operation:
         """
         return _typed(self.metadata, self.metadata_type)
 
-    def typed_response(self) -> Any:
+    def typed_response(self) -> TypedModel | None:
         """The response as a model of the generated client, or None for an unknown ``@type``.
 
         Known types: TunedModel, PredictLongRunningResponse, GenerateContentBatchOutput,

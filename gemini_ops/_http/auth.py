@@ -19,8 +19,8 @@ import anyio.to_thread
 import httpx
 
 from gemini_ops._core.errors import CredentialsError, TransportError
+from gemini_ops._http.deadline import time_left
 from gemini_ops._http.redact import redact_url
-from gemini_ops._http.transport import time_left
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator

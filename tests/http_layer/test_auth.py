@@ -33,7 +33,8 @@ from gemini_ops._http.auth import (
     HttpxAuthRequest,
     default_credentials,
 )
-from gemini_ops._http.transport import build_async_client, build_client, deadline_scope
+from gemini_ops._http.clients import build_async_client, build_client
+from gemini_ops._http.deadline import deadline_scope
 
 BASE = "https://us-central1-aiplatform.googleapis.com/v1"
 NAME = "projects/p/locations/us-central1/operations/123"
@@ -462,7 +463,7 @@ def test_default_credentials_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_import_does_not_import_google_auth() -> None:
     code = (
-        "import sys, gemini_ops, gemini_ops._http.auth, gemini_ops._http.transport; "
+        "import sys, gemini_ops, gemini_ops._http.auth, gemini_ops._http.clients; "
         "loaded = sorted(m for m in sys.modules if m == 'google.auth' "
         "or m.startswith('google.auth.') or m == 'requests'); "
         "print(loaded); sys.exit(1 if loaded else 0)"

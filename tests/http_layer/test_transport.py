@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-import gemini_ops._http.transport as transport
+import gemini_ops._http.deadline as deadline
+import gemini_ops._http.retry as retry
 from gemini_ops._core.errors import (
     InvalidArgumentError,
     NotFoundError,
@@ -24,16 +25,13 @@ from gemini_ops._core.errors import (
     WaitTimeoutError,
 )
 from gemini_ops._http.auth import ApiKeyAuth
-from gemini_ops._http.transport import (
+from gemini_ops._http.clients import build_async_client, build_client
+from gemini_ops._http.deadline import clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.retry import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
     RetryPolicy,
     RetryTransport,
-    build_async_client,
-    build_client,
-    clip_timeouts,
-    deadline_scope,
-    time_left,
 )
 
 BASE = "https://generativelanguage.googleapis.com/v1beta"
@@ -64,10 +62,10 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(transport, "_monotonic", fake.monotonic)
-    monkeypatch.setattr(transport, "_sleep", fake.sleep)
-    monkeypatch.setattr(transport, "_asleep", fake.asleep)
-    monkeypatch.setattr(transport, "_random", lambda: 0.5)
+    monkeypatch.setattr(deadline, "_monotonic", fake.monotonic)
+    monkeypatch.setattr(retry, "_sleep", fake.sleep)
+    monkeypatch.setattr(retry, "_asleep", fake.asleep)
+    monkeypatch.setattr(retry, "_random", lambda: 0.5)
     return fake
 
 
@@ -210,7 +208,7 @@ def test_succeeds_after_two_503s(driver: Driver, clock: Clock) -> None:
     assert clock.sleeps == [0.25, 0.5]  # full jitter at 0.5 of 0.5 s, then of 1 s
 
 
-@pytest.mark.parametrize("status", sorted(transport.RETRYABLE_STATUS_CODES))
+@pytest.mark.parametrize("status", sorted(retry.RETRYABLE_STATUS_CODES))
 def test_every_retryable_status_is_retried(driver: Driver, clock: Clock, status: int) -> None:
     script = Script(answer(status), OK)
     assert driver.send(script).status_code == 200
@@ -393,14 +391,14 @@ def test_retry_after_date_is_the_minimum_wait(driver: Driver, clock: Clock) -> N
 def test_backoff_longer_than_hint_wins(
     driver: Driver, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transport, "_random", lambda: 0.9)
+    monkeypatch.setattr(retry, "_random", lambda: 0.9)
     script = Script(retry_info(503, "0.1s"), retry_info(503, "0.1s"), OK)
     driver.send(script)
     assert clock.sleeps == pytest.approx([0.45, 0.9])
 
 
 def test_backoff_is_capped(driver: Driver, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transport, "_random", lambda: 0.999)
+    monkeypatch.setattr(retry, "_random", lambda: 0.999)
     script = Script(answer(500))
     driver.send(script, max_retries=10)
     assert len(clock.sleeps) == 10

@@ -36,7 +36,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Server hints (RetryInfo, Retry-After) are still honoured as minimum waits.
     """
-    import gemini_ops._http.transport as transport
+    import gemini_ops._http.retry as transport
 
     monkeypatch.setattr(transport, "_random", lambda: 0.02)
 

@@ -1,0 +1,316 @@
+"""The clients every request goes through: typed errors around retries, auth and the network.
+
+From the outside in, a request sent by a client from `build_client` / `build_async_client`
+passes through:
+
+1. the client's ``send()``, which turns an error answer (status >= 400) into an `ApiError`
+   subclass and an httpx exception into `TransportError`. It runs *after* httpx's auth flow, so
+   an auth (e.g. a google-auth refresh after a 401) still sees the raw answer; and before any
+   caller parses the answer, so raw generated endpoint calls raise the same typed errors (the
+   generated code would otherwise crash on a 499).
+2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
+3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
+   of `deadline_scope` (see `gemini_ops._http.deadline`).
+4. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
+from gemini_ops._http.deadline import DeadlineReachedError
+from gemini_ops._http.redact import redact_text, redact_url
+from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from gemini_ops._http.wire import error_from_response, invalid_response
+
+__all__ = ["POOL_SIZE", "build_async_client", "build_client", "detach"]
+
+#: Connections per client; idle ones are kept too, so that many concurrent polls reuse them.
+POOL_SIZE = 100
+_LIMITS = httpx.Limits(
+    max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE, keepalive_expiry=30.0
+)
+
+
+def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> GeminiOpsError:
+    method, url = request.method, redact_url(request.url)
+    if isinstance(error, DeadlineReachedError):
+        return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
+    detail = redact_text(str(error)) if str(error) else "no details"
+    return TransportError(
+        f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
+    )
+
+
+class _CheckedResponse(httpx.Response):
+    """A successful answer whose ``json()`` raises InvalidResponseError on a bad body.
+
+    The generated endpoints decode answers with ``response.json()``; a garbage or truncated
+    body would otherwise escape from them as a bare ``json.JSONDecodeError``.
+    """
+
+    def json(self, **kwargs: Any) -> Any:
+        """Decode the body as JSON; InvalidResponseError when it is not JSON."""
+        try:
+            return super().json(**kwargs)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise invalid_response(self, f"the body is not valid JSON ({error})") from error
+
+
+class _Client(httpx.Client):
+    """An httpx.Client whose requests retry, and whose failures raise gemini-ops errors."""
+
+    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+        self._retry_policy = retry_policy
+        super().__init__(**kwargs)
+
+    # httpx builds the default transport, a given one, and one per proxy from the environment
+    # through these two methods: wrapping what they return gives every route the same retries.
+    def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        return RetryTransport(super()._init_transport(*args, **kwargs), policy=self._retry_policy)
+
+    def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        inner = super()._init_proxy_transport(*args, **kwargs)
+        return RetryTransport(inner, policy=self._retry_policy)
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
+
+        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
+        passes before the request could complete.
+        """
+        try:
+            response = super().send(request, **kwargs)
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error) from error
+        if response.status_code >= 400:
+            try:
+                response.read()
+            except httpx.HTTPError:
+                pass  # The status alone still says what happened.
+            finally:
+                response.close()
+            raise error_from_response(response)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+class _AsyncClient(httpx.AsyncClient):
+    """The async twin of `_Client`."""
+
+    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+        self._retry_policy = retry_policy
+        super().__init__(**kwargs)
+
+    def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
+        inner = super()._init_transport(*args, **kwargs)
+        return AsyncRetryTransport(inner, policy=self._retry_policy)
+
+    def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
+        inner = super()._init_proxy_transport(*args, **kwargs)
+        return AsyncRetryTransport(inner, policy=self._retry_policy)
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
+
+        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
+        passes before the request could complete.
+        """
+        try:
+            response = await super().send(request, **kwargs)
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error) from error
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            except httpx.HTTPError:
+                pass  # The status alone still says what happened.
+            finally:
+                await response.aclose()
+            raise error_from_response(response)
+        response.__class__ = _CheckedResponse
+        return response
+
+
+_DROPPED_WHEN_DECODED = ("content-encoding", "content-length", "transfer-encoding")
+
+
+def _forward_headers(client_headers: httpx.Headers, request: httpx.Request) -> None:
+    # A client's own headers are merged in build_request(), which send() skips: add the ones
+    # the request does not set.
+    for name, value in client_headers.multi_items():
+        if name not in request.headers:
+            request.headers[name] = value
+
+
+def _fresh_response(
+    response: httpx.Response, request: httpx.Request, raw: bytes | None
+) -> httpx.Response:
+    headers = httpx.Headers(response.headers)
+    if raw is None:  # A hook of the caller's client read the body already: it is decoded.
+        raw = response.content
+        for name in _DROPPED_WHEN_DECODED:
+            headers.pop(name, None)
+    extensions: dict[str, Any] = {
+        key: response.extensions[key]
+        for key in ("http_version", "reason_phrase")
+        if key in response.extensions
+    }
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        stream=httpx.ByteStream(raw),
+        extensions=extensions,
+        request=request,
+    )
+
+
+def detach(response: httpx.Response) -> httpx.Response:
+    """A copy of an answer already read, free of the reference cycle httpx builds around it.
+
+    The original then goes at the next garbage collection instead of being promoted to an
+    older generation while its (possibly large) body is decoded.
+    """
+    copy = _fresh_response(response, response.request, None)
+    copy.read()
+    return copy
+
+
+class _ClientTransport(httpx.BaseTransport):
+    """Send through a caller's `httpx.Client`; never closes or changes it."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _forward_headers(self._client.headers, request)
+        response = self._client.send(request, stream=True)
+        try:
+            raw = None if response.is_stream_consumed else b"".join(response.iter_raw())
+        finally:
+            response.close()
+        return _fresh_response(response, request, raw)
+
+
+class _AsyncClientTransport(httpx.AsyncBaseTransport):
+    """Send through a caller's `httpx.AsyncClient`; never closes or changes it."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _forward_headers(self._client.headers, request)
+        response = await self._client.send(request, stream=True)
+        try:
+            if response.is_stream_consumed:
+                raw = None
+            else:
+                raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        return _fresh_response(response, request, raw)
+
+
+def _check_options(timeout: float | None, max_retries: int) -> None:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, got {type(max_retries).__name__}")
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+    if timeout is not None and (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be > 0 or None, got {timeout!r}")
+
+
+def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    from gemini_ops import __version__  # Late: the package imports this module.
+
+    return {"User-Agent": f"gemini-ops/{__version__}", **(headers or {})}
+
+
+def _client_options(
+    base_url: str,
+    auth: httpx.Auth | None,
+    timeout: float | None,
+    max_retries: int,
+    headers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The options both builders give their client (checked: see `_check_options`)."""
+    _check_options(timeout, max_retries)
+    return {
+        "retry_policy": RetryPolicy(max_retries=max_retries),
+        "base_url": base_url,
+        "auth": auth,
+        "timeout": httpx.Timeout(timeout),
+        "headers": _default_headers(headers),
+        "follow_redirects": False,
+    }
+
+
+def build_client(
+    *,
+    base_url: str,
+    auth: httpx.Auth | None,
+    timeout: float | None,
+    max_retries: int,
+    headers: Mapping[str, str] | None = None,
+    http_client: httpx.Client | None = None,
+) -> httpx.Client:
+    """Build the `httpx.Client` that Operations and raw generated calls share.
+
+    Requests get `auth`, retries (`max_retries`, see `RetryTransport`), the deadline of
+    `deadline_scope`, `timeout` seconds for each of connect/read/write/pool (None: no limit), a
+    ``User-Agent: gemini-ops/<version>`` header plus `headers`, and typed errors: `ApiError`
+    subclasses for status >= 400, `TransportError` for failures, `WaitTimeoutError` when the
+    deadline passes.
+
+    Without `http_client`, requests go over HTTP/1.1 with a pool of up to 100 connections,
+    honouring proxy and certificate settings from the environment. With `http_client`, each
+    request is sent with ``http_client.send()``, so its transport, proxies, certificates, event
+    hooks and auth apply, and its headers are added where the request sets none; the request's
+    timeout is this builder's. `http_client` is never changed and never closed here: closing the
+    returned client leaves it open.
+
+    Raises:
+        ValueError: ``max_retries < 0``, or `timeout` not > 0 and not None.
+        TypeError: `http_client` is not an `httpx.Client`.
+
+    """
+    if http_client is not None and not isinstance(http_client, httpx.Client):
+        raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    if http_client is None:
+        return _Client(**options, limits=_LIMITS, http1=True, http2=False)
+    return _Client(**options, transport=_ClientTransport(http_client), trust_env=False)
+
+
+def build_async_client(
+    *,
+    base_url: str,
+    auth: httpx.Auth | None,
+    timeout: float | None,
+    max_retries: int,
+    headers: Mapping[str, str] | None = None,
+    http_client: httpx.AsyncClient | None = None,
+) -> httpx.AsyncClient:
+    """Build the `httpx.AsyncClient` that AsyncOperations and raw calls share.
+
+    The async twin of `build_client`, with the same options, defaults and errors;
+    `http_client` must be an `httpx.AsyncClient`.
+    """
+    if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+        raise TypeError(
+            f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+        )
+    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    if http_client is None:
+        return _AsyncClient(**options, limits=_LIMITS, http1=True, http2=False)
+    return _AsyncClient(**options, transport=_AsyncClientTransport(http_client), trust_env=False)
