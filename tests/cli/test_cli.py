@@ -32,8 +32,8 @@ from gemini_ops import (
     UnsupportedMethodError,
     WaitTimeoutError,
 )
-from gemini_ops._demo import NAMES, python_equivalent
 from gemini_ops.cli import cli, exit_code_for
+from gemini_ops.cli.demo import NAMES, python_equivalent
 from gemini_ops.testing import Emulator
 
 # A key that would be easy to spot anywhere in the output.

@@ -27,19 +27,16 @@ from gemini_ops import (
     Operations,
     UnsupportedMethodError,
 )
-from gemini_ops.cli import (
-    EXIT_OK,
-    EXIT_OPERATION_FAILED,
-    WaitOutcome,
-    WaitView,
-    _human_seconds,
-    _line,
-    _make_view,
-    _operation_row,
-    _print_table,
-    _result_summary,
-    _state,
-    _status_text,
+from gemini_ops.cli.exit_codes import EXIT_OK, EXIT_OPERATION_FAILED
+from gemini_ops.cli.live import WaitOutcome, WaitView, make_view
+from gemini_ops.cli.render import (
+    human_seconds,
+    operation_row,
+    print_line,
+    print_table,
+    result_summary,
+    state_of,
+    status_text,
 )
 
 __all__ = ["NAMES", "SCENARIO", "DemoOperation", "python_equivalent", "run_demo"]
@@ -209,11 +206,11 @@ class _Story:
                 text.append(f"  {subtitle}", style="dim")
             self.console.rule(text, align="left")
         else:
-            _line(self.console, "")
-            _line(self.console, f"== {title}" + (f"  ({subtitle})" if subtitle else ""))
+            print_line(self.console, "")
+            print_line(self.console, f"== {title}" + (f"  ({subtitle})" if subtitle else ""))
 
     def say(self, text: str | Text) -> None:
-        _line(self.console, text)
+        print_line(self.console, text)
 
 
 async def _wait_for_all(
@@ -288,7 +285,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
                 metadata=None if spec.metadata is None else dict(spec.metadata),
             )
             created[spec.name] = time.monotonic()
-        _print_table(
+        print_table(
             console,
             ("OPERATION", "WHAT", "ENDS"),
             [
@@ -305,8 +302,8 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
         with Operations(**settings) as ops:
             story.heading("2. List them", "Operations.list_all(parent, page_size=2): page by page")
             now = datetime.now(UTC)
-            rows = [_operation_row(op, now) for p in PARENTS for op in ops.list_all(p, page_size=2)]
-            _print_table(console, ("NAME", "STATE", "PROGRESS", "TYPE", "AGE"), rows)
+            rows = [operation_row(op, now) for p in PARENTS for op in ops.list_all(p, page_size=2)]
+            print_table(console, ("NAME", "STATE", "PROGRESS", "TYPE", "AGE"), rows)
             if {row[0].plain for row in rows} != set(NAMES):
                 problems.append("list_all did not list every operation")
 
@@ -314,7 +311,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
                 "3. Wait for all of them",
                 f"AsyncOperations.wait_many; one is cancelled after {CANCEL_AFTER:g} s",
             )
-            with _make_view(console, NAMES, quiet=False) as view:
+            with make_view(console, NAMES, quiet=False) as view:
                 finished = asyncio.run(_wait_for_all(settings, view))
 
             story.heading("4. Delete the finished ones", "Operations.delete")
@@ -349,19 +346,19 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
                 problems.append(f"{spec.name} never finished")
                 continue
             op, at = seen
-            state = _state(op)
+            state = state_of(op)
             if state != _EXPECTED[spec.name]:
                 problems.append(f"{spec.name} {state}, expected {_EXPECTED[spec.name]}")
             summary.append(
                 [
                     Text(spec.name),
-                    _status_text(state),
-                    Text(_human_seconds(at - created[spec.name])),
+                    status_text(state),
+                    Text(human_seconds(at - created[spec.name])),
                     Text("yes" if spec.name in deleted else "no"),
-                    Text(_result_summary(op)),
+                    Text(result_summary(op)),
                 ]
             )
-        _print_table(console, ("OPERATION", "OUTCOME", "TOOK", "DELETED", "RESULT"), summary)
+        print_table(console, ("OPERATION", "OUTCOME", "TOOK", "DELETED", "RESULT"), summary)
         if as_json:
             for name in NAMES:
                 if name in finished:
@@ -373,7 +370,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
         console.print(Syntax(code, "python", theme="ansi_dark", background_color="default"))
     else:
         for code_line in code.splitlines():
-            _line(console, code_line)
+            print_line(console, code_line)
 
     story.heading("Done")
     if problems:
@@ -381,7 +378,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
             story.say(Text(f"Unexpected: {problem}", style="red"))
         return EXIT_OPERATION_FAILED
     story.say(
-        f"Finished in {_human_seconds(time.monotonic() - t0)}. Next, against a long-running "
+        f"Finished in {human_seconds(time.monotonic() - t0)}. Next, against a long-running "
         "emulator: `gemini-ops emulator --seed-demo`, then in another shell "
         "`gemini-ops --base-url http://127.0.0.1:8765 --api-key emulator-api-key list batches`."
     )

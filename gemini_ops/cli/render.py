@@ -1,0 +1,249 @@
+"""How operations look: states, percentages, ages, tables and the one-operation view."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from gemini_ops import (
+    Operation,
+)
+from gemini_ops.cli.errors import one_line
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console on stdout (or stderr)."""
+    # Built per command: click's test runner replaces sys.stdout/sys.stderr for each run.
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_line(console: Console, text: str | Text) -> None:
+    """Print one line, never wrapped (names are long and must stay greppable)."""
+    console.print(text, soft_wrap=True, highlight=False, markup=False)
+
+
+def emit_json(data: Mapping[str, Any]) -> None:
+    """Print one compact JSON document on a line of its own."""
+    click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def print_table(
+    console: Console,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Text]],
+    *,
+    title: str | None = None,
+) -> None:
+    """A rich table on a terminal; plain aligned columns otherwise (for grep, awk, CI logs)."""
+    if console.is_terminal:
+        table = Table(title=title, title_justify="left", header_style="bold")
+        last = len(headers) - 1
+        for i, header in enumerate(headers):
+            # Names stay whole (they get copied); the last column wraps if the width runs out.
+            table.add_column(header, overflow="fold", no_wrap=i != last)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    if title:
+        print_line(console, title)
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell.plain)) for w, cell in zip(widths, row, strict=True)]
+    for cells in [[Text(h) for h in headers], *rows]:
+        text = "  ".join(c.plain.ljust(w) for c, w in zip(cells, widths, strict=True))
+        print_line(console, text.rstrip())
+
+
+STATE_STYLES = {
+    "succeeded": "green",
+    "failed": "red",
+    "cancelled": "magenta",
+    "timed out": "yellow",
+    "interrupted": "yellow",
+    "error": "red",
+}
+
+
+def state_of(op: Operation) -> str:
+    """``running``, ``succeeded``, ``failed`` or ``cancelled``."""
+    if not op.done:
+        return "running"
+    if op.cancelled:
+        return "cancelled"
+    return "failed" if op.failed else "succeeded"
+
+
+def detail_state(op: Operation) -> str | None:
+    """The resource's own state from the metadata (``BATCH_STATE_RUNNING``...), if any."""
+    value = (op.metadata or {}).get("state")
+    return value if isinstance(value, str) and value else None
+
+
+def live_state(op: Operation) -> str:
+    """A short state word, the resource's own one while running (``pending``, ``running``)."""
+    if op.done:
+        return state_of(op)
+    detail = detail_state(op)
+    if detail is None:
+        return "running"
+    return detail.rsplit("_STATE_", 1)[-1].lower().replace("_", " ")
+
+
+def progress_of(op: Operation) -> float | None:
+    """Percent complete; for an operation that failed, how far it got (None when unknown)."""
+    if op.error is None:
+        return op.progress
+    # Operation.progress says 100 for any finished operation; the metadata says where it stopped.
+    return Operation.from_dict({"name": op.name, "metadata": op.metadata}).progress
+
+
+def percent_text(op: Operation) -> str:
+    """The progress as ``42%`` (empty when unknown)."""
+    progress = progress_of(op)
+    if progress is None:
+        return ""
+    return f"{math.floor(progress)}%" if progress < 100 else "100%"
+
+
+def type_of(op: Operation) -> str:
+    """The short type of the metadata (or of the response)."""
+    return op.metadata_type or op.response_type or ""
+
+
+def created_at(op: Operation) -> datetime | None:
+    """``createTime`` from the metadata (or Vertex AI's ``genericMetadata``)."""
+    metadata = op.metadata or {}
+    generic = metadata.get("genericMetadata")
+    for source in (metadata, generic if isinstance(generic, Mapping) else {}):
+        value = source.get("createTime")
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                parsed = datetime.fromisoformat(value)
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def human_seconds(seconds: float) -> str:
+    """``850ms``, ``4.2s``, ``3m05s``, ``2h10m``, ``3d4h``."""
+    seconds = max(0.0, seconds)
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    if whole < 86400:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+    return f"{whole // 86400}d{whole % 86400 // 3600}h"
+
+
+def age(op: Operation, now: datetime | None = None) -> str:
+    """How long ago the operation was created: ``42s``, ``5m``, ``3h``, ``2d`` (or empty)."""
+    created = created_at(op)
+    if created is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - created).total_seconds()
+    if seconds < 60:
+        return f"{max(0, int(seconds))}s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return ""  # pragma: no cover - the loop always returns
+
+
+def _first_string(value: object, keys: Sequence[str]) -> str | None:
+    """The first string under one of ``keys`` in nested JSON, keys tried in order."""
+    for key in keys:
+        found = _find_key(value, key)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_key(value: object, key: str) -> str | None:
+    if isinstance(value, Mapping):
+        found = value.get(key)
+        if isinstance(found, str) and found:
+            return found
+        children: Iterable[object] = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    for child in children:
+        result = _find_key(child, key)
+        if result is not None:
+            return result
+    return None
+
+
+def result_summary(op: Operation) -> str:
+    """What a finished operation produced, or why it failed, in a few words."""
+    if op.error is not None:
+        message = f": {one_line(op.error.message)}" if op.error.message else ""
+        return f"{op.error.status} ({op.error.code}){message}"
+    if not op.done:
+        return ""
+    found = _first_string(op.response, ("uri", "gcsUri", "responsesFile", "documentName", "name"))
+    if found:
+        return found
+    if op.response_type in (None, "Empty"):
+        return "(empty response)"
+    return op.response_type or ""
+
+
+def status_text(state: str) -> Text:
+    """A state word in its colour."""
+    return Text(state, style=STATE_STYLES.get(state, "yellow"))
+
+
+def operation_row(op: Operation, now: datetime) -> list[Text]:
+    """The cells of an operation in a list table."""
+    return [
+        Text(op.name),
+        status_text(state_of(op)),
+        Text(percent_text(op)),
+        Text(type_of(op)),
+        Text(age(op, now)),
+    ]
+
+
+def print_operation(console: Console, op: Operation) -> None:
+    """The human view of one operation: a few labelled lines."""
+    rows: list[tuple[str, Text]] = []
+    state = state_of(op)
+    detail = detail_state(op)
+    state_text = status_text(state)
+    if detail:
+        state_text.append(f" ({detail})", style="dim")
+    rows.append(("state", state_text))
+    if progress_of(op) is not None:
+        rows.append(("progress", Text(percent_text(op))))
+    if op.metadata_type:
+        rows.append(("metadata", Text(op.metadata_type)))
+    created = created_at(op)
+    if created is not None:
+        stamp = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        rows.append(("created", Text(f"{stamp} ({age(op)} ago)")))
+    if op.error is not None:
+        rows.append(("error", Text(result_summary(op), style="red")))
+    elif op.done:
+        rows.append(("response", Text(op.response_type or "")))
+        result = result_summary(op)
+        if result and result != op.response_type:
+            rows.append(("result", Text(result)))
+    print_line(console, Text(op.name, style="bold"))
+    for label, value in rows:
+        print_line(console, Text.assemble(f"  {label:<9} ", value))
