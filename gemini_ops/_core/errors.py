@@ -410,11 +410,12 @@ class UnsupportedMethodError(GeminiOpsError, ValueError):
     ``supported`` (the methods that do exist for it).
     """
 
-    def __init__(self, name: str, method: str, supported: Sequence[str]) -> None:
+    def __init__(
+        self, name: str, method: str, supported: Sequence[str], *, reason: str | None = None
+    ) -> None:
         offered = ", ".join(supported) or "none"
-        super().__init__(
-            f"{method} is not available for {name!r}: Google serves only {offered} on it"
-        )
+        why = reason or f"Google serves only {offered} on it"
+        super().__init__(f"{method} is not available for {name!r}: {why}")
         self.name = name
         self.method = method
         self.supported = tuple(supported)
