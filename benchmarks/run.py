@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks import bench_get, bench_import, bench_list, bench_wait
+from benchmarks import bench_get, bench_import, bench_list, bench_wait, bench_webhooks
 from benchmarks._harness import Row, Server, format_table, rows_to_json
 from benchmarks._peers import genai_version
 
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
     parser.add_argument(
         "--only",
-        default="get,list,wait,import",
-        help="comma-separated subset of: get, list, wait, import",
+        default="get,list,wait,webhooks,import",
+        help="comma-separated subset of: get, list, wait, webhooks, import",
     )
     parser.add_argument(
         "--import-python",
@@ -94,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         print("wait_many ...", flush=True)
         with Server() as server:
             rows += bench_wait.run(server, scale=args.scale or (0.05 if quick else 0.2))
+    if "webhooks" in only:
+        print("webhooks ...", flush=True)
+        with Server() as server:
+            rows += bench_webhooks.run(server, count=100, spread=5.0, poll_interval=1.0)
     if "import" in only:
         print("import time ...", flush=True)
         pythons = {"this environment": sys.executable}

@@ -37,6 +37,7 @@ from gemini_ops._core.errors import (
     UnknownApiError,
     UnsupportedMethodError,
     WaitTimeoutError,
+    WebhookVerificationError,
 )
 from gemini_ops._core.names import (
     Family,
@@ -48,6 +49,7 @@ from gemini_ops._core.names import (
 )
 from gemini_ops._core.operation import Operation, OperationsPage, Status
 from gemini_ops._core.results import BatchOutput, Video
+from gemini_ops._notifications import Notifications
 
 __version__ = "0.1.0"
 
@@ -68,6 +70,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidResponseError",
     "NotFoundError",
+    "Notifications",
     "Operation",
     "OperationFailedError",
     "OperationNotDoneError",
@@ -90,6 +93,7 @@ __all__ = [
     "UnsupportedMethodError",
     "Video",
     "WaitTimeoutError",
+    "WebhookVerificationError",
     "__version__",
     "parse_name",
     "parse_parent",

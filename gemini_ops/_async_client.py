@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Literal, overload
 
@@ -26,12 +27,22 @@ from gemini_ops._core.polling import (
     Poll,
     PollPolicy,
     WaitPlan,
+    Wake,
     fleet_flow,
     wait_flow,
 )
 from gemini_ops._http.clients import borrow_async_client, build_async_client, detach
 from gemini_ops._http.deadline import deadline_scope
+from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
+
+
+async def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
+    """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
+    if listening is None:
+        await timing.asleep(seconds)
+        return frozenset()
+    return await listening.asleep(seconds)
 
 
 class AsyncOperations(BaseOperations[httpx.AsyncClient]):
@@ -190,6 +201,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Poll until the operation is done; return it, succeeded or failed.
 
@@ -199,11 +211,13 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it, held at most until the next poll is due.
+        exists, each poll long-polls with it, held at most until the next poll is due. With
+        ``notifications``, a publication of this operation's name ends the current sleep: it is
+        polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return await self._wait(plan, auth)
+        return await self._wait(plan, auth, notifications)
 
     async def wait_with_backoff(
         self,
@@ -216,6 +230,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         jitter: bool = True,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Like ``wait``, with delays ``initial_delay * multiplier**n`` capped at ``max_delay``.
 
@@ -226,7 +241,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             initial_delay=initial_delay, max_delay=max_delay, multiplier=multiplier, jitter=jitter
         )
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return await self._wait(plan, auth)
+        return await self._wait(plan, auth, notifications)
 
     @overload
     def wait_many(
@@ -237,6 +252,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
         return_exceptions: Literal[False] = False,
     ) -> AsyncIterator[Operation]: ...
 
@@ -249,6 +265,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
         return_exceptions: Literal[True],
     ) -> AsyncIterator[Operation | GeminiOpsError]: ...
 
@@ -260,6 +277,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
         return_exceptions: bool = False,
     ) -> AsyncIterator[Operation | GeminiOpsError]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
@@ -275,13 +293,22 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         operation: its error is yielded in its place (``error.operation_name`` says whose), the
         deadline yields a WaitTimeoutError for each unfinished operation (``error.operation``:
         its last state), and the others go on, so every operation is yielded exactly once.
+
+        With ``notifications``, an operation whose name is published is polled at once, out of
+        turn (after its poll in flight answers, if one is); the deadline is unchanged.
         """
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
-        async for outcome in self._wait_fleet(plans, auth, return_exceptions):
-            yield outcome
+        listening = listen(notifications, [plan.name for plan in plans])
+        with listening or nullcontext():
+            async for outcome in self._wait_fleet(plans, auth, return_exceptions, listening):
+                yield outcome
 
     async def _wait_fleet(
-        self, plans: Sequence[WaitPlan], auth: str | None, return_exceptions: bool
+        self,
+        plans: Sequence[WaitPlan],
+        auth: str | None,
+        return_exceptions: bool,
+        listening: Subscription | None,
     ) -> AsyncIterator[Operation | GeminiOpsError]:
         flow = fleet_flow(plans, return_exceptions=return_exceptions)
         in_flight: dict[asyncio.Task[Operation | GeminiOpsError], int] = {}
@@ -296,9 +323,19 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 if isinstance(action, Poll):
                     assert action.plan is not None
                     poll = self._poll_once(action.plan, action.server_wait, auth)
-                    in_flight[asyncio.ensure_future(poll)] = action.index
+                    task = asyncio.ensure_future(poll)
+                    in_flight[task] = action.index
+                    if listening is not None:
+                        task.add_done_callback(listening.ring)
                 elif isinstance(action, Finished):
                     yield action.outcome
+                elif listening is not None:
+                    # One wait for both: a poll's answer rings, a publication notifies.
+                    published = await listening.asleep(action.seconds)
+                    done = [task for task in in_flight if task.done()]
+                    answer = Wake(
+                        [(in_flight.pop(task), task.result()) for task in done], published
+                    )
                 elif in_flight:
                     answered, _ = await asyncio.wait(
                         in_flight, timeout=action.seconds, return_when=asyncio.FIRST_COMPLETED
@@ -311,20 +348,23 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
 
-    async def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
+    async def _wait(
+        self, plan: WaitPlan, auth: str | None, notifications: Notifications | None
+    ) -> Operation:
+        listening = listen(notifications, [plan.name])
         flow = wait_flow(plan)
         outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration as done:
-                result: Operation = done.value
-                return result
-            if isinstance(action, Poll):
-                outcome = await self._poll_once(plan, action.server_wait, auth)
-            else:
-                await timing.asleep(action.seconds)
-                outcome = None
+        with listening or nullcontext():
+            while True:
+                try:
+                    action = flow.send(outcome)
+                except StopIteration as done:
+                    result: Operation = done.value
+                    return result
+                if isinstance(action, Poll):
+                    outcome = await self._poll_once(plan, action.server_wait, auth)
+                else:
+                    outcome = await _pause(action.seconds, listening)
 
     async def _poll_once(
         self, plan: WaitPlan, server_wait: float | None, auth: str | None

@@ -225,7 +225,7 @@ class BaseOperations(Generic[ClientT]):
             policy=policy,
             deadline=Deadline.after(timeout) if deadline is None else deadline,
             timeout=timeout,
-            long_poll=supports(parsed.family, "wait"),
+            long_poll=supports(parsed, "wait", self._settings.version(parsed.backend)),
             on_progress=on_progress,
         )
 

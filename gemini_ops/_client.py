@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Literal, overload
 
@@ -23,12 +24,22 @@ from gemini_ops._core.polling import (
     Poll,
     PollPolicy,
     WaitPlan,
+    Wake,
     fleet_flow,
     wait_flow,
 )
 from gemini_ops._http.clients import borrow_client, build_client, detach
 from gemini_ops._http.deadline import deadline_scope
+from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
+
+
+def _pause(seconds: float, listening: Subscription | None) -> frozenset[str]:
+    """Sleep between polls, until ``seconds`` pass or a name listened for is published."""
+    if listening is None:
+        timing.sleep(seconds)
+        return frozenset()
+    return listening.sleep(seconds)
 
 
 class Operations(BaseOperations[httpx.Client]):
@@ -186,6 +197,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Poll until the operation is done; return it, succeeded or failed.
 
@@ -195,11 +207,13 @@ class Operations(BaseOperations[httpx.Client]):
         seen. Transient failures (429, 5xx, dropped connections) are polled through until the
         deadline; permanent ones (400, 401, 403, 404) raise at once. ``on_progress`` is called
         with each operation polled, the final one included. On Vertex AI, where ``:wait``
-        exists, each poll long-polls with it, held at most until the next poll is due.
+        exists, each poll long-polls with it, held at most until the next poll is due. With
+        ``notifications``, a publication of this operation's name ends the current sleep: it is
+        polled at once (the poll decides).
         """
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return self._wait(plan, auth)
+        return self._wait(plan, auth, notifications)
 
     def wait_with_backoff(
         self,
@@ -212,6 +226,7 @@ class Operations(BaseOperations[httpx.Client]):
         jitter: bool = True,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
     ) -> Operation:
         """Like ``wait``, with delays ``initial_delay * multiplier**n`` capped at ``max_delay``.
 
@@ -222,7 +237,7 @@ class Operations(BaseOperations[httpx.Client]):
             initial_delay=initial_delay, max_delay=max_delay, multiplier=multiplier, jitter=jitter
         )
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
-        return self._wait(plan, auth)
+        return self._wait(plan, auth, notifications)
 
     @overload
     def wait_many(
@@ -245,6 +260,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
         return_exceptions: Literal[True],
     ) -> Iterator[Operation | GeminiOpsError]: ...
 
@@ -256,6 +272,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
+        notifications: Notifications | None = None,
         return_exceptions: bool = False,
     ) -> Iterator[Operation | GeminiOpsError]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
@@ -272,12 +289,21 @@ class Operations(BaseOperations[httpx.Client]):
         operation: its error is yielded in its place (``error.operation_name`` says whose), the
         deadline yields a WaitTimeoutError for each unfinished operation (``error.operation``:
         its last state), and the others go on, so every operation is yielded exactly once.
+
+        With ``notifications``, an operation whose name is published is polled at once, out of
+        turn (after its poll in flight answers, if one is); the deadline is unchanged.
         """
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
-        yield from self._wait_fleet(plans, auth, return_exceptions)
+        listening = listen(notifications, [plan.name for plan in plans])
+        with listening or nullcontext():
+            yield from self._wait_fleet(plans, auth, return_exceptions, listening)
 
     def _wait_fleet(
-        self, plans: Sequence[WaitPlan], auth: str | None, return_exceptions: bool
+        self,
+        plans: Sequence[WaitPlan],
+        auth: str | None,
+        return_exceptions: bool,
+        listening: Subscription | None,
     ) -> Iterator[Operation | GeminiOpsError]:
         flow = fleet_flow(plans, return_exceptions=return_exceptions)
         in_flight: dict[Future[Operation | GeminiOpsError], int] = {}
@@ -294,8 +320,17 @@ class Operations(BaseOperations[httpx.Client]):
                     assert action.plan is not None
                     poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
                     in_flight[poll] = action.index
+                    if listening is not None:
+                        poll.add_done_callback(listening.ring)
                 elif isinstance(action, Finished):
                     yield action.outcome
+                elif listening is not None:
+                    # One wait for both: a poll's answer rings, a publication notifies.
+                    published = listening.sleep(action.seconds)
+                    done = [poll for poll in in_flight if poll.done()]
+                    answer = Wake(
+                        [(in_flight.pop(poll), poll.result()) for poll in done], published
+                    )
                 elif in_flight:
                     answered, _ = futures_wait(
                         in_flight, timeout=action.seconds, return_when=FIRST_COMPLETED
@@ -308,20 +343,23 @@ class Operations(BaseOperations[httpx.Client]):
             # that none outlives the iteration on a connection that is about to close.
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _wait(self, plan: WaitPlan, auth: str | None) -> Operation:
+    def _wait(
+        self, plan: WaitPlan, auth: str | None, notifications: Notifications | None
+    ) -> Operation:
+        listening = listen(notifications, [plan.name])
         flow = wait_flow(plan)
         outcome: object = None
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration as done:
-                result: Operation = done.value
-                return result
-            if isinstance(action, Poll):
-                outcome = self._poll_once(plan, action.server_wait, auth)
-            else:
-                timing.sleep(action.seconds)
-                outcome = None
+        with listening or nullcontext():
+            while True:
+                try:
+                    action = flow.send(outcome)
+                except StopIteration as done:
+                    result: Operation = done.value
+                    return result
+                if isinstance(action, Poll):
+                    outcome = self._poll_once(plan, action.server_wait, auth)
+                else:
+                    outcome = _pause(action.seconds, listening)
 
     def _poll_once(
         self, plan: WaitPlan, server_wait: float | None, auth: str | None

@@ -142,16 +142,24 @@ class Emulator:
         error: JSONObject | None = None,
         response: JSONObject | None = None,
         metadata: JSONObject | None = None,
+        webhook_config: JSONObject | None = None,
     ) -> JSONObject:
         """Create an operation that ends `duration` seconds from now (None: when told to).
 
         `name` is a full operation name (`batches/b1`, `projects/p/locations/l/operations/o`, ...);
         `error` (a google.rpc.Status) or `response` replaces the family's default outcome,
-        `metadata` keys override the family's default metadata. Returns the operation's JSON.
+        `metadata` keys override the family's default metadata. `webhook_config`
+        (`{"uris": [...], "user_metadata": {...}}`) sends the finishing event to `uris`, signed
+        as an RS256 JWT, instead of to the registered webhooks. Returns the operation's JSON.
         """
         with _translated():
             record = self.state.create(
-                name, duration=duration, error=error, response=response, metadata=metadata
+                name,
+                duration=duration,
+                error=error,
+                response=response,
+                metadata=metadata,
+                webhook_config=webhook_config,
             )
             return record.render(self.state.clock(), None)
 
@@ -206,6 +214,26 @@ class Emulator:
     def reset(self) -> None:
         """Forget every operation, fault and logged request."""
         self.state.reset()
+
+    @property
+    def jwks_url(self) -> str:
+        """Where the running emulator serves the keys that sign dynamic webhook deliveries."""
+        return f"{self.url}/.well-known/jwks.json"
+
+    def webhook_settings(self, **switches: object) -> JSONObject:
+        """Set the webhook delivery switches and return them all.
+
+        `duplicates` (extra copies of each delivery), `delay` (seconds before delivering),
+        `id_form` (`"name"` or `"bare"` ids in `data.id`), `max_attempts`,
+        `retry_base` (seconds before the first retry, doubling).
+        """
+        with _translated():
+            self.app.webhooks.settings.update(dict(switches))
+            return dict(vars(self.app.webhooks.settings))
+
+    def webhook_deliveries(self) -> list[JSONObject]:
+        """Every webhook delivery attempt so far (uri, webhook_id, type, attempt, status)."""
+        return self.app.webhooks.deliveries()
 
     def requests(self) -> list[JSONObject]:
         """Return the API requests received so far (method, path, query, status, auth_header)."""

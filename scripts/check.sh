@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, generated-code drift, tests, then the Apache Airflow tests.
-# Needs only Python 3.11+ and pip: it creates .venv (the project and its dev tools) and
-# .venv-airflow (the project with Airflow, see scripts/airflow_venv.sh) on first use.
+# The whole test suite: lint, types, generated-code drift, discovery-table drift, tests, then the
+# Apache Airflow tests. Needs only Python 3.11+ and pip: it creates .venv (the project and its dev
+# tools) and .venv-airflow (the project with Airflow, see scripts/airflow_venv.sh) on first use.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -19,6 +19,9 @@ step "mypy --strict"
 
 step "generated code matches the spec"
 bash scripts/regen.sh --check >/dev/null
+
+step "Vertex routes match Google's discovery documents (scripts/vertex_routes.py --check)"
+.venv/bin/python scripts/vertex_routes.py --check
 
 step "pytest"
 .venv/bin/python -m pytest "$@"

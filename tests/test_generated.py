@@ -6,6 +6,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +78,26 @@ ENDPOINTS: dict[str, tuple[str, str, str]] = {
         "operation",
     ),
     "list_vertex_resource_operations": ("GET", f"/{VERTEX}/endpoints/e-1/operations", "list"),
-    "get_tuning_job_operation": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations/op-1", "operation"),
-    "cancel_tuning_job_operation": (
-        "POST",
-        f"/{VERTEX}/tuningJobs/t-1/operations/op-1:cancel",
-        "empty",
-    ),
-    "list_tuning_job_operations": ("GET", f"/{VERTEX}/tuningJobs/t-1/operations", "list"),
+    **{
+        f"{verb}_{label}_operation{'s' if verb == 'list' else ''}": (
+            http,
+            f"/{VERTEX}/{between}/operations" + ("" if verb == "list" else f"/op-1{suffix}"),
+            kind,
+        )
+        for label, between in (
+            ("vertex_singleton", "endpoints"),
+            ("vertex_resource_2", "endpoints/e-1/c-2/r-2"),
+            ("vertex_resource_3", "endpoints/e-1/c-2/r-2/c-3/r-3"),
+            ("vertex_resource_4", "endpoints/e-1/c-2/r-2/c-3/r-3/c-4/r-4"),
+        )
+        for verb, http, suffix, kind in (
+            ("get", "GET", "", "operation"),
+            ("delete", "DELETE", "", "empty"),
+            ("cancel", "POST", ":cancel", "empty"),
+            ("wait", "POST", ":wait", "operation"),
+            ("list", "GET", "", "list"),
+        )
+    },
     "fetch_predict_operation": (
         "POST",
         f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation",
@@ -103,7 +117,12 @@ PATH_VALUES = {
     "location": "us-central1",
     "collection": "endpoints",
     "resource": "e-1",
-    "tuning_job": "t-1",
+    "collection2": "c-2",
+    "resource2": "r-2",
+    "collection3": "c-3",
+    "resource3": "r-3",
+    "collection4": "c-4",
+    "resource4": "r-4",
     "publisher": "google",
 }
 OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
@@ -130,7 +149,11 @@ def test_every_spec_operation_has_a_generated_endpoint() -> None:
         for method, op in item.items()
         if method in {"get", "post", "delete"}
     }
-    snake = {"".join("_" + c.lower() if c.isupper() else c for c in oid) for oid in operation_ids}
+    # The generator's snake case: a digit run is a word of its own (getVertexResource2Operation).
+    snake = {
+        re.sub(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Z])", "_", oid).lower()
+        for oid in operation_ids
+    }
     assert snake == set(all_endpoint_modules()) == set(ENDPOINTS)
 
 

@@ -45,7 +45,8 @@ Everything raised on purpose derives from `GeminiOpsError`::
      ├── WaitTimeoutError              (also TimeoutError) a deadline passed; has the last operation
      ├── InvalidNameError              (also ValueError) a name no endpoint serves
      ├── UnsupportedMethodError        (also ValueError) a method Google does not serve on a family
-     └── PaginationError               a server sent a page token it had sent before
+     ├── PaginationError               a server sent a page token it had sent before
+     └── WebhookVerificationError      a webhook delivery whose signature or timestamp does not hold
 
 The class of an `ApiError` comes from the canonical status in the body when it names one of the
 sixteen error statuses; otherwise from the HTTP status (the right-hand column; any other status maps
@@ -96,6 +97,7 @@ __all__ = [
     "UnknownApiError",
     "UnsupportedMethodError",
     "WaitTimeoutError",
+    "WebhookVerificationError",
     "error_for_status",
     "operation_failed",
 ]
@@ -408,14 +410,28 @@ class UnsupportedMethodError(GeminiOpsError, ValueError):
     ``supported`` (the methods that do exist for it).
     """
 
-    def __init__(self, name: str, method: str, supported: Sequence[str]) -> None:
+    def __init__(
+        self, name: str, method: str, supported: Sequence[str], *, reason: str | None = None
+    ) -> None:
         offered = ", ".join(supported) or "none"
-        super().__init__(
-            f"{method} is not available for {name!r}: Google serves only {offered} on it"
-        )
+        why = reason or f"Google serves only {offered} on it"
+        super().__init__(f"{method} is not available for {name!r}: {why}")
         self.name = name
         self.method = method
         self.supported = tuple(supported)
+
+
+class WebhookVerificationError(GeminiOpsError):
+    """A webhook delivery that cannot be trusted: ``reason`` says why, ``status_code`` answers it.
+
+    ``status_code`` is 400 for a delivery that is malformed (missing headers, a body that is not
+    a JSON object) and 401 for one whose signature, key or timestamp does not verify.
+    """
+
+    def __init__(self, reason: str, *, status_code: int = 401) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
 
 
 class PaginationError(GeminiOpsError):

@@ -17,6 +17,7 @@ from typing import Literal
 
 import attrs
 
+from gemini_ops._core import vertex_routes
 from gemini_ops._core.errors import InvalidNameError
 
 Backend = Literal["gemini", "vertex_ai"]
@@ -24,12 +25,6 @@ Backend = Literal["gemini", "vertex_ai"]
 # One segment of a name: letters, digits and the unreserved punctuation ids use in practice
 # (``veo-3.0-generate-001``, ``us-central1``, ``op_91f3``, ``abc~1``).
 _SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
-# A Vertex resource collection (``endpoints``, ``ragCorpora``, ``reasoningEngines``...).
-_COLLECTION = re.compile(r"[a-z][A-Za-z0-9]*")
-# Collections with a family of their own, or none at all, never match the generic one.
-_RESERVED_COLLECTIONS = frozenset(
-    {"operations", "tuningJobs", "publishers", "locations", "projects"}
-)
 _MAX_NAME_LENGTH = 2048
 
 
@@ -67,10 +62,6 @@ class Family(_Shaped, enum.Enum):
         "vertex_ai",
         "projects/{project}/locations/{location}/operations/{operation}",
     )
-    VERTEX_TUNING_JOB = (
-        "vertex_ai",
-        "projects/{project}/locations/{location}/tuningJobs/{tuningJob}/operations/{operation}",
-    )
     VERTEX_PUBLISHER_MODEL = (
         "vertex_ai",
         "projects/{project}/locations/{location}/publishers/{publisher}/models/{model}"
@@ -78,7 +69,7 @@ class Family(_Shaped, enum.Enum):
     )
     VERTEX_RESOURCE = (
         "vertex_ai",
-        "projects/{project}/locations/{location}/{collection}/{resource}/operations/{operation}",
+        "projects/{project}/locations/{location}/{collection}/{resource}/.../operations/{operation}",
     )
 
 
@@ -90,14 +81,17 @@ class ParentFamily(_Shaped, enum.Enum):
     BATCHES = ("gemini", "batches")
     OPERATIONS = ("gemini", "operations")
     VERTEX_LOCATION = ("vertex_ai", "projects/{project}/locations/{location}")
-    VERTEX_TUNING_JOB = (
-        "vertex_ai",
-        "projects/{project}/locations/{location}/tuningJobs/{tuningJob}",
-    )
     VERTEX_RESOURCE = (
         "vertex_ai",
-        "projects/{project}/locations/{location}/{collection}/{resource}",
+        "projects/{project}/locations/{location}/{collection}/{resource}/...",
     )
+
+
+# Vertex AI names are matched against the parents of Google's discovery documents (any depth,
+# ``vertex_routes``), not against the display templates above.
+_VERTEX_NAMES = (Family.VERTEX_LOCATION, Family.VERTEX_RESOURCE)
+_VERTEX_PARENTS = (ParentFamily.VERTEX_LOCATION, ParentFamily.VERTEX_RESOURCE)
+_VERTEX_HINT = "a Vertex AI parent that serves operations (see docs/vertex-routes.md)"
 
 
 def _freeze(params: Mapping[str, str]) -> Mapping[str, str]:
@@ -111,6 +105,8 @@ class ParsedName:
     name: str
     family: Family
     params: Mapping[str, str] = attrs.field(converter=_freeze)
+    #: For Vertex AI names, the parent's pattern in Google's discovery documents.
+    pattern: str | None = None
 
     @property
     def backend(self) -> Backend:
@@ -125,6 +121,8 @@ class ParsedParent:
     name: str
     family: ParentFamily
     params: Mapping[str, str] = attrs.field(converter=_freeze)
+    #: For Vertex AI parents, the pattern in Google's discovery documents.
+    pattern: str | None = None
 
     @property
     def backend(self) -> Backend:
@@ -177,15 +175,31 @@ def _match(template: str, segments: list[str]) -> dict[str, str] | None:
     params: dict[str, str] = {}
     for part, segment in zip(parts, segments, strict=True):
         if part.startswith("{"):
-            key = part[1:-1]
-            if key == "collection" and (
-                not _COLLECTION.fullmatch(segment) or segment in _RESERVED_COLLECTIONS
-            ):
-                return None
-            params[key] = segment
+            params[part[1:-1]] = segment
         elif part != segment:
             return None
     return params
+
+
+def vertex_params(segments: list[str]) -> dict[str, str]:
+    """The path parameters of a Vertex parent's segments, named as the spec names them.
+
+    ``project``, ``location``, then ``collection``, ``resource``, ``collection2``,
+    ``resource2``... for the segments below the location.
+    """
+    params = {"project": segments[1], "location": segments[3]}
+    for index, segment in enumerate(segments[4:]):
+        level = index // 2 + 1
+        suffix = "" if level == 1 else str(level)
+        params[("collection" if index % 2 == 0 else "resource") + suffix] = segment
+    return params
+
+
+def _vertex_parent(segments: list[str]) -> str | None:
+    """The discovery pattern of a Vertex parent, or None when Google serves no operations there."""
+    if len(segments) < 4 or segments[0] != "projects" or segments[2] != "locations":
+        return None
+    return vertex_routes.pattern_of(segments)
 
 
 def parse_name(name: str) -> ParsedName:
@@ -205,9 +219,20 @@ def parse_name(name: str) -> ParsedName:
 def _parse_name_cached(name: str) -> ParsedName:
     segments = _segments(name, ACCEPTED_NAMES)
     for family in Family:
+        if family in _VERTEX_NAMES:
+            continue
         params = _match(family.template, segments)
         if params is not None:
             return ParsedName(name=name, family=family, params=params)
+    if len(segments) >= 6 and segments[-2] == "operations":
+        pattern = _vertex_parent(segments[:-2])
+        if pattern is not None:
+            params = vertex_params(segments[:-2])
+            params["operation"] = segments[-1]
+            family = Family.VERTEX_LOCATION if len(segments) == 6 else Family.VERTEX_RESOURCE
+            return ParsedName(name=name, family=family, params=params, pattern=pattern)
+    if segments[0] == "projects":
+        raise InvalidNameError(name, f"not the operation of {_VERTEX_HINT}", ACCEPTED_NAMES)
     raise InvalidNameError(name, "not the name of an operation", ACCEPTED_NAMES)
 
 
@@ -223,7 +248,24 @@ def parse_parent(parent: str) -> ParsedParent:
         candidates.append(segments[:-1])
     for candidate in candidates:
         for family in ParentFamily:
+            if family in _VERTEX_PARENTS:
+                continue
             params = _match(family.template, candidate)
             if params is not None:
                 return ParsedParent(name="/".join(candidate), family=family, params=params)
+        pattern = _vertex_parent(candidate)
+        if pattern is not None:
+            family = (
+                ParentFamily.VERTEX_LOCATION
+                if len(candidate) == 4
+                else ParentFamily.VERTEX_RESOURCE
+            )
+            return ParsedParent(
+                name="/".join(candidate),
+                family=family,
+                params=vertex_params(candidate),
+                pattern=pattern,
+            )
+    if segments[0] == "projects":
+        raise InvalidNameError(parent, f"not {_VERTEX_HINT}", ACCEPTED_PARENTS)
     raise InvalidNameError(parent, "not a collection of operations", ACCEPTED_PARENTS)

@@ -255,6 +255,19 @@ class Finished:
     outcome: Operation | GeminiOpsError
 
 
+@attrs.frozen
+class Wake:
+    """What a fleet's driver sends back after a ``Sleep`` it watched notifications through.
+
+    ``answers`` are the ``(index, outcome)`` pairs of the polls that answered meanwhile and
+    ``published`` the operation names published meanwhile; either may be empty (a sleep that
+    ran out, or ended early for a reason the flow need not know).
+    """
+
+    answers: Sequence[tuple[int, Operation | BaseException]] = ()
+    published: frozenset[str] = frozenset()
+
+
 def _fleet_timeout(
     first: WaitTimeoutError, lasts: dict[int, Operation | None], plans: Sequence[WaitPlan]
 ) -> WaitTimeoutError:
@@ -274,8 +287,11 @@ def fleet_flow(
 
     Yields ``Poll`` (start this request and send back None; its index says whose it is),
     ``Sleep`` (wait up to that long for polls in flight; send back the list of
-    ``(index, outcome)`` pairs that answered meanwhile, possibly empty) and ``Finished`` (one
-    operation's result; send back None). Every operation is finished exactly once. At most
+    ``(index, outcome)`` pairs that answered meanwhile, possibly empty, or a ``Wake`` that
+    also carries the names published meanwhile) and ``Finished`` (one operation's result; send
+    back None). A published operation is due at once, polled out of turn (or, when its poll is
+    in flight, again as soon as that poll answers); nothing else about its wait changes, the
+    deadline included. Every operation is finished exactly once. At most
     ``max_polls`` plain polls and ``max_long_polls`` long polls are in flight; a long-poll-capable
     operation that finds no long-poll slot free plain-polls instead, so nothing waits on a slot.
 
@@ -297,6 +313,10 @@ def fleet_flow(
         queue.append((now, i))
     polls = long_polls = 0
     long_in_flight: set[int] = set()
+    by_name: dict[str, list[int]] = {}
+    for i, plan in enumerate(plans):
+        by_name.setdefault(plan.name, []).append(i)
+    hinted: set[int] = set()  # in flight when their name was published: due once they answer
     while lasts:
         # Start every poll that is due, as far as the limits allow, in the order they fell due.
         blocked = False
@@ -329,14 +349,21 @@ def fleet_flow(
         seconds = min(target - clock(), math.inf if left is None else max(left, 0.0))
         if not math.isfinite(seconds):
             seconds = max(plan.policy.max_delay for plan in plans)
-        answers = yield Sleep(max(0.0, seconds))
+        woke = yield Sleep(max(0.0, seconds))
         now = clock()
-        if not answers:
-            # Slept the whole time: what was due at the end of it is due now, even when the
-            # sleep was cut short (instant sleeps in tests).
-            now = max(now, target) if math.isfinite(target) else now
-            continue
-        assert isinstance(answers, list)
+        answers: Sequence[tuple[int, Operation | BaseException]]
+        if isinstance(woke, Wake):
+            answers, published = woke.answers, woke.published
+        else:
+            assert woke is None or isinstance(woke, list)
+            answers, published = woke or [], frozenset()
+            if not answers:
+                # Slept the whole time: what was due at the end of it is due now, even when the
+                # sleep was cut short (instant sleeps in tests).
+                now = max(now, target) if math.isfinite(target) else now
+                continue
+        if published:
+            queue = _hint(queue, published, by_name, lasts, hinted, now)
         failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
         for i, outcome in answers:
             if i in long_in_flight:
@@ -359,9 +386,33 @@ def fleet_flow(
                 continue
             actions[i] = action
             seconds = action.seconds if isinstance(action, Sleep) else 0.0
+            if i in hinted:
+                hinted.discard(i)
+                seconds = 0.0  # published while its poll was in flight: look again at once
             heapq.heappush(queue, (now + seconds, i))
         if failed:
             _finish(*failed[0], plans, lasts, return_exceptions)  # raises
+
+
+def _hint(
+    queue: list[tuple[float, int]],
+    published: frozenset[str],
+    by_name: dict[str, list[int]],
+    lasts: dict[int, Operation | None],
+    hinted: set[int],
+    now: float,
+) -> list[tuple[float, int]]:
+    """The queue with every unfinished published operation due ``now``.
+
+    The published ones in flight go into ``hinted``: their next poll is due as soon as the one
+    in flight answers.
+    """
+    woken = {i for name in published for i in by_name.get(name, ()) if i in lasts}
+    queued = {i for _, i in queue}
+    hinted.update(woken - queued)
+    queue = [(min(at, now) if i in woken else at, i) for at, i in queue]
+    heapq.heapify(queue)
+    return queue
 
 
 def _finish(

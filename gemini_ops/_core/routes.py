@@ -2,7 +2,10 @@
 
 This is the one module that imports the generated client's endpoint modules. It reuses their
 request building (``_get_kwargs``: method, percent-encoded path, query, body) and leaves sending
-and parsing to the facade, so each answer's body is decoded once.
+and parsing to the facade, so each answer's body is decoded once. Vertex AI operations follow
+Google's discovery documents (``vertex_routes``): the parent's pattern decides which methods the
+configured version serves, and the generated endpoint of the name's nesting shape (imported on
+first use) builds the request.
 
 Why a private helper of the generated code: the public ``sync()`` / ``asyncio()`` functions send
 *and* parse into generated models, so the facade would decode every answer twice and could not
@@ -14,12 +17,15 @@ rule. ``_get_kwargs`` is stable across regenerations (``scripts/regen.sh --check
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import attrs
 
+from gemini_ops._core import vertex_routes
 from gemini_ops._core.errors import UnsupportedMethodError
 from gemini_ops._core.names import Family, ParentFamily, ParsedName, ParsedParent
 from gemini_ops_api.api.gemini import (
@@ -39,25 +45,10 @@ from gemini_ops_api.api.gemini import (
     list_operations,
     list_tuned_model_operations,
 )
-from gemini_ops_api.api.vertex import (
-    cancel_tuning_job_operation,
-    cancel_vertex_operation,
-    cancel_vertex_resource_operation,
-    delete_vertex_operation,
-    delete_vertex_resource_operation,
-    fetch_predict_operation,
-    get_tuning_job_operation,
-    get_vertex_operation,
-    get_vertex_resource_operation,
-    list_tuning_job_operations,
-    list_vertex_operations,
-    list_vertex_resource_operations,
-    wait_vertex_operation,
-    wait_vertex_resource_operation,
-)
+from gemini_ops_api.api.vertex import fetch_predict_operation
 from gemini_ops_api.models import FetchPredictOperationRequest
 
-Method = Literal["get", "cancel", "delete", "wait"]
+Method = Literal["get", "cancel", "delete", "wait", "list"]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -97,16 +88,6 @@ _ROUTES: dict[tuple[Family, Method], Route] = {
         get_file_search_store_upload_operation._get_kwargs
     ),
     (Family.OPERATION, "delete"): Route(delete_operation._get_kwargs, _V1_ONLY),
-    (Family.VERTEX_LOCATION, "get"): Route(get_vertex_operation._get_kwargs),
-    (Family.VERTEX_LOCATION, "cancel"): Route(cancel_vertex_operation._get_kwargs),
-    (Family.VERTEX_LOCATION, "delete"): Route(delete_vertex_operation._get_kwargs),
-    (Family.VERTEX_LOCATION, "wait"): Route(wait_vertex_operation._get_kwargs),
-    (Family.VERTEX_RESOURCE, "get"): Route(get_vertex_resource_operation._get_kwargs),
-    (Family.VERTEX_RESOURCE, "cancel"): Route(cancel_vertex_resource_operation._get_kwargs),
-    (Family.VERTEX_RESOURCE, "delete"): Route(delete_vertex_resource_operation._get_kwargs),
-    (Family.VERTEX_RESOURCE, "wait"): Route(wait_vertex_resource_operation._get_kwargs),
-    (Family.VERTEX_TUNING_JOB, "get"): Route(get_tuning_job_operation._get_kwargs),
-    (Family.VERTEX_TUNING_JOB, "cancel"): Route(cancel_tuning_job_operation._get_kwargs),
     (Family.VERTEX_PUBLISHER_MODEL, "get"): Route(
         fetch_predict_operation._get_kwargs, body_name=True
     ),
@@ -117,19 +98,57 @@ _LIST_ROUTES: dict[ParentFamily, Route] = {
     ParentFamily.MODEL: Route(list_model_operations._get_kwargs),
     ParentFamily.BATCHES: Route(list_batches._get_kwargs),
     ParentFamily.OPERATIONS: Route(list_operations._get_kwargs, _V1_ONLY),
-    ParentFamily.VERTEX_LOCATION: Route(list_vertex_operations._get_kwargs),
-    ParentFamily.VERTEX_TUNING_JOB: Route(list_tuning_job_operations._get_kwargs),
-    ParentFamily.VERTEX_RESOURCE: Route(list_vertex_resource_operations._get_kwargs),
 }
 
 
-def supports(family: Family, method: Method) -> bool:
-    """True when Google serves ``method`` on operations of ``family``."""
-    return (family, method) in _ROUTES
+# The generated endpoints of each Vertex nesting shape (segments below the location), named
+# after the spec's operationIds (getVertexOperation, getVertexResource2Operation, ...).
+_VERTEX_SHAPES = {
+    0: "vertex",
+    1: "vertex_singleton",
+    2: "vertex_resource",
+    4: "vertex_resource_2",
+    6: "vertex_resource_3",
+    8: "vertex_resource_4",
+}
+
+
+@functools.cache
+def _vertex_builder(method: str, depth: int) -> Callable[..., dict[str, Any]]:
+    plural = "s" if method == "list" else ""
+    module = f"gemini_ops_api.api.vertex.{method}_{_VERTEX_SHAPES[depth]}_operation{plural}"
+    build: Callable[..., dict[str, Any]] = importlib.import_module(module)._get_kwargs
+    return build
+
+
+def _vertex_served(pattern: str, version: str) -> Mapping[str, vertex_routes.Served]:
+    return vertex_routes.served(pattern).get(version, {})
+
+
+def _vertex_refusal(name: str, pattern: str, method: str, version: str) -> UnsupportedMethodError:
+    """What is true about ``method`` on a Vertex parent: per version, what Google serves."""
+    served = vertex_routes.served(pattern)
+    here = list(served.get(version, {}))
+    elsewhere = [
+        f"{other} serves {', '.join(methods)}"
+        for other, methods in served.items()
+        if other != version and method in methods
+    ]
+    reason = f"Vertex AI {version} serves {', '.join(here) or 'no operations'} under {pattern}"
+    if elsewhere:
+        reason += f" ({'; '.join(elsewhere)}: pass api_version=)"
+    return UnsupportedMethodError(name, method, here, reason=reason)
+
+
+def supports(parsed: ParsedName, method: Method, configured_version: str) -> bool:
+    """True when Google serves ``method`` on ``parsed`` (in that version, for Vertex AI)."""
+    if parsed.pattern is not None:
+        return method in _vertex_served(parsed.pattern, configured_version)
+    return (parsed.family, method) in _ROUTES
 
 
 def supported_methods(family: Family) -> list[str]:
-    """The methods Google serves on ``family``, for error messages."""
+    """The methods Google serves on a Gemini API ``family``, for error messages."""
     return [method for (fam, method) in _ROUTES if fam is family]
 
 
@@ -148,6 +167,12 @@ def operation_request(
     parsed: ParsedName, method: Method, configured_version: str, **query: Any
 ) -> RequestSpec:
     """The request for ``method`` on an operation; UnsupportedMethodError if Google has none."""
+    if parsed.pattern is not None:
+        if method not in _vertex_served(parsed.pattern, configured_version):
+            raise _vertex_refusal(parsed.name, parsed.pattern, method, configured_version)
+        depth = len(parsed.pattern.split("/")) - 4
+        kwargs = _vertex_builder(method, depth)(**parsed.params, **query)
+        return _spec(kwargs, configured_version)
     route = _ROUTES.get((parsed.family, method))
     if route is None:
         raise UnsupportedMethodError(parsed.name, method, supported_methods(parsed.family))
@@ -160,7 +185,13 @@ def operation_request(
 
 
 def list_request(parent: ParsedParent, configured_version: str, **query: Any) -> RequestSpec:
-    """The request listing the operations under ``parent``."""
+    """The request listing the operations under ``parent``; UnsupportedMethodError if none."""
+    if parent.pattern is not None:
+        if "list" not in _vertex_served(parent.pattern, configured_version):
+            raise _vertex_refusal(parent.name, parent.pattern, "list", configured_version)
+        depth = len(parent.pattern.split("/")) - 4
+        kwargs = _vertex_builder("list", depth)(**parent.params, **query)
+        return _spec(kwargs, configured_version)
     route = _LIST_ROUTES[parent.family]
     kwargs = route.build(**_snake(parent.params), **query)
     return _spec(kwargs, route.version_for(configured_version))

@@ -31,6 +31,7 @@ from gemini_ops.cli.options import (
     Settings,
 )
 from gemini_ops.cli.wait import wait_command
+from gemini_ops.cli.webhooks import webhooks_command
 
 _EPILOG = """\b
 Exit codes:
@@ -244,5 +245,6 @@ for _command in (
     delete_command,
     emulator_command,
     demo_command,
+    webhooks_command,
 ):
     cli.add_command(_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import click
 from gemini_ops import (
     AsyncOperations,
     GeminiOpsError,
+    Notifications,
     Operation,
     WaitTimeoutError,
 )
@@ -36,6 +38,7 @@ from gemini_ops.cli.render import (
     emit_json,
     make_console,
 )
+from gemini_ops.cli.webhooks import receiving, webhook_options
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class _PollOptions:
     initial_delay: float
     max_delay: float
     multiplier: float
+    notifications: Notifications | None = None
 
     def delay_after(self, polls: int) -> float:
         """The nominal delay after ``polls`` polls (with backoff's jitter, at most this)."""
@@ -89,6 +93,7 @@ async def _wait_one(
             multiplier=options.multiplier,
             timeout=options.timeout,
             on_progress=on_progress,
+            notifications=options.notifications,
         )
     except Exception as exc:
         outcome = _outcome_of(name, exc, view.started)
@@ -121,6 +126,7 @@ async def _finished(
         poll_interval=options.poll_interval,
         timeout=options.timeout,
         on_progress=on_progress,
+        notifications=options.notifications,
         return_exceptions=True,
     )
     async for item in outcomes:
@@ -218,6 +224,7 @@ async def _cancel_pending(
 @click.option(
     "--cancel-on-interrupt", is_flag=True, help="On Ctrl-C, also cancel the unfinished ones."
 )
+@webhook_options
 @json_option
 @click.pass_context
 def wait_command(
@@ -230,13 +237,16 @@ def wait_command(
     max_delay: float | None,
     multiplier: float | None,
     cancel_on_interrupt: bool,
+    webhook_listen: str | None,
+    webhook_secret_env: str | None,
     as_json: bool,
 ) -> None:
     """Wait until operations are done, with live progress; several names wait concurrently.
 
     Exits 0 when all succeeded, 1 when one finished with an error (cancelled included), 3 on
     --timeout, 4 on an API error. With --json, prints each operation as it finishes (the last
-    one seen for a timeout). Ctrl-C stops waiting (exit 130).
+    one seen for a timeout). Ctrl-C stops waiting (exit 130). With --webhook-listen, webhook
+    deliveries verified with the secret in --webhook-secret-env poll their operation at once.
     """
     settings = settings_of(ctx)
     if backoff and poll_interval is not None:
@@ -273,7 +283,8 @@ def wait_command(
         if as_json and outcome.operation is not None:
             emit_json(outcome.operation.to_dict())
 
-    with view:
+    with view, receiving(webhook_listen, webhook_secret_env) as notifications:
+        options = dataclasses.replace(options, notifications=notifications)
         result = asyncio.run(_wait_all(settings, unique, options, view, emit, cancel_on_interrupt))
     if isinstance(view, LiveView):
         print_outcomes(console, result.outcomes)

@@ -14,11 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from gemini_ops.emulator._control import control
+from gemini_ops.emulator._control import control, json_body
 from gemini_ops.emulator._faults import Fault
 from gemini_ops.emulator._names import Route, match_route
 from gemini_ops.emulator._paging import decode_page_token, encode_page_token, list_filter, page_size
 from gemini_ops.emulator._state import EmulatorState
+from gemini_ops.emulator._webhooks import JWKS_PATH, WebhookService
 from gemini_ops.emulator._wire import (
     JSON_MEDIA_TYPE,
     TYPE_PREFIX,
@@ -173,6 +174,7 @@ class EmulatorApp:
         self.state = state
         self.api_key = api_key
         self.vertex_token = vertex_token
+        self.webhooks = WebhookService(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection scope."""
@@ -183,11 +185,58 @@ class EmulatorApp:
             return
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if raw else quote(scope["path"])
+        if raw_path.startswith("/_emulator/webhooks"):
+            response = await self._webhook_control(Request(scope, receive), raw_path)
+            await response(scope, receive, send)
+            return
         if raw_path == "/_emulator" or raw_path.startswith("/_emulator/"):
             response = await control(self.state, Request(scope, receive), raw_path)
             await response(scope, receive, send)
             return
+        if raw_path == JWKS_PATH and scope["method"] == "GET":
+            await json_response(self.webhooks.jwks())(scope, receive, send)
+            return
+        if raw_path.split("/")[2:3] == ["webhooks"]:
+            await self._webhook_api(scope, receive, send, raw_path)
+            return
         await self._api(scope, receive, send, raw_path)
+
+    async def _webhook_control(self, request: Request, raw_path: str) -> Response:
+        try:
+            if raw_path == "/_emulator/webhooks:settings" and request.method == "POST":
+                self.webhooks.settings.update(await json_body(request, None))
+                return json_response(vars(self.webhooks.settings))
+            if raw_path == "/_emulator/webhooks/deliveries" and request.method == "GET":
+                return json_response({"deliveries": self.webhooks.deliveries()})
+            raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
+        except ApiError as error:
+            return error_response(error)
+
+    async def _webhook_api(self, scope: Scope, receive: Receive, send: Send, raw_path: str) -> None:
+        request = Request(scope, receive)
+        query = scope.get("query_string", b"").decode("latin-1")
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        try:
+            route = Route("gemini", raw_path.split("/")[1], "get", raw_path)
+            self._authenticate(request.headers, params, route)
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw.strip() else None
+            except ValueError:
+                raise ApiError(400, "Invalid JSON payload received.") from None
+            response = json_response(self.webhooks.handle(request.method, raw_path, params, body))
+        except ApiError as error:
+            response = error_response(error)
+        self.state.log_request(
+            {
+                "method": request.method,
+                "path": raw_path,
+                "query": redact_query(query),
+                "status": response.status_code,
+                "auth_header": "x-goog-api-key" in request.headers,
+            }
+        )
+        await response(scope, receive, send)
 
     @staticmethod
     async def _lifespan(receive: Receive, send: Send) -> None:

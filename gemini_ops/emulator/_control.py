@@ -18,7 +18,7 @@ from gemini_ops.emulator._wire import (
 
 __all__ = ["control", "json_body"]
 
-_CREATE_FIELDS = frozenset({"name", "duration", "error", "response", "metadata"})
+_CREATE_FIELDS = frozenset({"name", "duration", "error", "response", "metadata", "webhook_config"})
 _COMPLETE_FIELDS = frozenset({"name", "error", "response"})
 
 # The control plane ---------------------------------------------------------------------------
@@ -39,6 +39,7 @@ async def control(state: EmulatorState, request: Request, raw_path: str) -> Resp
                 error=data.get("error"),
                 response=data.get("response"),
                 metadata=data.get("metadata"),
+                webhook_config=data.get("webhook_config"),
             )
             return json_response(record.render(state.clock(), None))
         if path == "/operations" and method == "GET":

@@ -1,13 +1,19 @@
 """Operation names the emulator knows, and the HTTP routes that reach them.
 
 Written from the reference description of Google's wire surface, independently of the client's own
-name handling: the two must agree only because both follow Google.
+name handling: the two must agree only because both follow Google. Vertex AI routes are matched
+against the ``flatPath`` templates of Google's discovery documents, as recorded (pure data) in
+``gemini_ops/_discovery/vertex_operations.json``: each parent serves exactly its methods, per
+version, and anything else is a 404.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
@@ -19,8 +25,36 @@ VERTEX_VERSIONS = frozenset({"v1", "v1beta1"})
 # One segment of a resource name: no slash, no colon, no dot-only segment, nothing URLs mangle.
 _ID = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,254}")
 
-# Collections under a Vertex location that cannot hold `{collection}/{id}/operations/{o}`.
-_NOT_VERTEX_COLLECTIONS = frozenset({"operations", "publishers"})
+_DISCOVERY = Path(__file__).resolve().parent.parent / "_discovery" / "vertex_operations.json"
+_PLACEHOLDER = re.compile(r"\{[A-Za-z0-9]+\}")
+
+# (version, HTTP method, custom verb or None, segment count) -> [(template segments, action)]
+_Index = dict[tuple[str, str, str | None, int], list[tuple[tuple[str | None, ...], str]]]
+
+
+@functools.cache
+def _vertex_index() -> tuple[_Index, tuple[tuple[str | None, ...], ...]]:
+    """The documents' routes by shape, and every parent pattern (None marks an id segment)."""
+    table = json.loads(_DISCOVERY.read_text(encoding="utf-8"))["operations"]
+    index: _Index = {}
+    parents = []
+    for pattern, versions in table.items():
+        parents.append(tuple(None if part == "*" else part for part in pattern.split("/")))
+        for version, methods in versions.items():
+            for action, (http_method, flat_path) in methods.items():
+                path, colon, verb = flat_path.removeprefix(f"{version}/").partition(":")
+                template = tuple(
+                    None if _PLACEHOLDER.fullmatch(part) else part for part in path.split("/")
+                )
+                key = (version, http_method, verb if colon else None, len(template))
+                index.setdefault(key, []).append((template, action))
+    return index, tuple(parents)
+
+
+def _fits(template: tuple[str | None, ...], segments: list[str]) -> bool:
+    return len(template) == len(segments) and all(
+        part is None or part == segment for part, segment in zip(template, segments, strict=True)
+    )
 
 
 class NameError_(ValueError):
@@ -86,15 +120,8 @@ def _parse_vertex(name: str, segments: list[str]) -> NameInfo:
     n = len(segments)
     if n < 6 or segments[2] != "locations":
         raise NameError_(f"Not a Vertex AI operation name: {name!r}")
-    location = "/".join(segments[:4])
     project, loc = segments[1], segments[3]
     rest = segments[4:]
-    if len(rest) == 2 and rest[0] == "operations":
-        return NameInfo(name, "vertex_location", "vertex", location, (project, loc, rest[1]))
-    if len(rest) == 4 and rest[2] == "operations" and rest[0] not in _NOT_VERTEX_COLLECTIONS:
-        family = "vertex_tuning" if rest[0] == "tuningJobs" else "vertex_resource"
-        parent = f"{location}/{rest[0]}/{rest[1]}"
-        return NameInfo(name, family, "vertex", parent, (project, loc, rest[0], rest[1], rest[3]))
     if (
         len(rest) == 6
         and rest[0] == "publishers"
@@ -104,7 +131,17 @@ def _parse_vertex(name: str, segments: list[str]) -> NameInfo:
         return NameInfo(
             name, "vertex_publisher", "vertex", None, (project, loc, rest[1], rest[3], rest[5])
         )
-    raise NameError_(f"Not a Vertex AI operation name: {name!r}")
+    parent = segments[:-2]
+    if segments[-2] == "operations" and any(_fits(p, parent) for p in _vertex_index()[1]):
+        ids = (project, loc, *rest[:-2], rest[-1])
+        if len(rest) == 2:
+            family = "vertex_location"
+        elif len(rest) == 4 and rest[0] == "tuningJobs":
+            family = "vertex_tuning"
+        else:
+            family = "vertex_resource"
+        return NameInfo(name, family, "vertex", "/".join(parent), ids)
+    raise NameError_(f"Not the name of a Vertex AI operation Google serves: {name!r}")
 
 
 Action = Literal["get", "list", "cancel", "delete", "wait", "fetch"]
@@ -151,7 +188,7 @@ def match_route(method: str, raw_path: str) -> Route | None:
     if segments[0] == "projects":
         if version not in VERTEX_VERSIONS:
             return None
-        found = _match_vertex(method, segments, custom)
+        found = _match_vertex(method, version, segments, custom)
         surface: Surface = "vertex"
     else:
         if version not in GEMINI_VERSIONS:
@@ -208,41 +245,31 @@ def _match_gemini(
     return None
 
 
-def _match_vertex(method: str, s: list[str], verb: str | None) -> tuple[Action, str] | None:
+def _match_vertex(
+    method: str, version: str, s: list[str], verb: str | None
+) -> tuple[Action, str] | None:
     if len(s) < 5 or s[2] != "locations":
         return None
     joined = "/".join(s)
-    rest = s[4:]
-    n = len(rest)
-    if n == 1 and rest[0] == "operations":
-        return ("list", "/".join(s[:4])) if verb is None and method == "GET" else None
-    if n == 2 and rest[0] == "operations":
-        return _vertex_op_action(method, verb, joined, wait=True, delete=True)
-    if n == 3 and rest[2] == "operations" and rest[0] not in _NOT_VERTEX_COLLECTIONS:
-        return ("list", "/".join(s[:6])) if verb is None and method == "GET" else None
-    if n == 4 and rest[2] == "operations" and rest[0] not in _NOT_VERTEX_COLLECTIONS:
-        served = rest[0] != "tuningJobs"
-        return _vertex_op_action(method, verb, joined, wait=served, delete=served)
     if (
-        n == 4
-        and rest[0] == "publishers"
-        and rest[2] == "models"
+        len(s) == 8
+        and s[4] == "publishers"
+        and s[6] == "models"
         and verb == "fetchPredictOperation"
         and method == "POST"
     ):
         return "fetch", joined
+    for template, action in _vertex_index()[0].get((version, method, verb, len(s)), []):
+        if _fits(template, s):
+            if action == "list":
+                return "list", joined.removesuffix("/operations")
+            return _ACTIONS[action], joined
     return None
 
 
-def _vertex_op_action(
-    method: str, verb: str | None, name: str, *, wait: bool, delete: bool
-) -> tuple[Action, str] | None:
-    if verb is None and method == "GET":
-        return "get", name
-    if verb is None and method == "DELETE" and delete:
-        return "delete", name
-    if verb == "cancel" and method == "POST":
-        return "cancel", name
-    if verb == "wait" and method == "POST" and wait:
-        return "wait", name
-    return None
+_ACTIONS: dict[str, Action] = {
+    "get": "get",
+    "cancel": "cancel",
+    "delete": "delete",
+    "wait": "wait",
+}

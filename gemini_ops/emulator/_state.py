@@ -57,6 +57,7 @@ class OperationRecord:
     response: JSONObject | None
     metadata: JSONObject | None
     forced: Ending | None = None
+    webhook_config: JSONObject | None = None
 
     @property
     def name(self) -> str:
@@ -169,6 +170,20 @@ def _check_outcome(error: Any, response: Any) -> tuple[JSONObject | None, JSONOb
     )
 
 
+def _check_webhook_config(value: Any) -> JSONObject | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"uris", "user_metadata"}:
+        raise bad_request("webhook_config", "webhook_config takes uris and user_metadata.")
+    uris = value.get("uris", [])
+    if not isinstance(uris, list) or not all(
+        isinstance(u, str) and u.startswith(("http://", "https://")) for u in uris
+    ):
+        raise bad_request("webhook_config.uris", "uris must be a list of http(s) URLs.")
+    _check_object(value.get("user_metadata"), "webhook_config.user_metadata")
+    return copy.deepcopy(value)
+
+
 class EmulatorState:
     """Operations, faults and the requests log of one emulator, shared by its server and its API."""
 
@@ -188,6 +203,14 @@ class EmulatorState:
         self._faults: list[Fault] = []
         self._requests: deque[JSONObject] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._seq = 0
+        # Called (outside the lock) after an operation is created, completed or cancelled, and
+        # after a reset: the webhook dispatcher watches operations finish through them.
+        self.listeners: list[Callable[[], None]] = []
+        self.reset_listeners: list[Callable[[], None]] = []
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            listener()
 
     # Operations ------------------------------------------------------------------------------
 
@@ -199,10 +222,13 @@ class EmulatorState:
         error: Any = None,
         response: Any = None,
         metadata: Any = None,
+        webhook_config: Any = None,
     ) -> OperationRecord:
         """Create an operation that ends after `duration` seconds (None: when told).
 
-        Raises ApiError 400 for an invalid name or argument, 409 when the name exists.
+        `webhook_config` (`{uris: [...], user_metadata: {...}}`) sends its finishing event to
+        `uris` instead of the registered webhooks. Raises ApiError 400 for an invalid name or
+        argument, 409 when the name exists.
         """
         if not isinstance(name, str):
             raise bad_request("name", "name must be a full operation name.")
@@ -216,6 +242,7 @@ class EmulatorState:
             raise bad_request("duration", "duration must be a number of seconds >= 0, or null.")
         checked_error, checked_response = _check_outcome(error, response)
         checked_metadata = _check_object(metadata, "metadata")
+        checked_config = _check_webhook_config(webhook_config)
         with self._lock:
             if name in self._ops:
                 raise ApiError(409, f"Operation {name} already exists.", status="ALREADY_EXISTS")
@@ -229,9 +256,11 @@ class EmulatorState:
                 error=checked_error,
                 response=checked_response,
                 metadata=checked_metadata,
+                webhook_config=checked_config,
             )
             self._ops[name] = record
-            return record
+        self._notify()
+        return record
 
     def get(self, name: str) -> OperationRecord:
         """Return the operation with this full name; raise ApiError 404 when there is none."""
@@ -259,7 +288,8 @@ class EmulatorState:
             if checked_error is None and checked_response is None:
                 checked_error, checked_response = record.error, record.response
             record.forced = Ending(now, checked_error, checked_response)
-            return record
+        self._notify()
+        return record
 
     def cancel(self, name: str) -> None:
         """Ask a running operation to stop: it ends with CANCELLED after `cancel_delay` seconds.
@@ -272,6 +302,7 @@ class EmulatorState:
             if record.is_done(now) or (record.forced is not None and record.forced.cancelled):
                 return
             record.forced = Ending(now + self.cancel_delay, CANCELLED_ERROR, None, cancelled=True)
+        self._notify()
 
     def delete(self, name: str) -> None:
         """Forget an operation (without cancelling it); raise ApiError 404 for an unknown name."""
@@ -300,6 +331,28 @@ class EmulatorState:
             shown = matching[:limit]
             return shown, shown[-1].seq
         return matching, None
+
+    def finished_since(self, seen: set[int], now: float | None = None) -> list[OperationRecord]:
+        """The operations done at `now` whose sequence numbers are not in `seen`, oldest first."""
+        at = self.clock() if now is None else now
+        with self._lock:
+            done = [r for r in self._ops.values() if r.seq not in seen and r.is_done(at)]
+        return sorted(done, key=lambda r: r.seq)
+
+    def next_ending(self, seen: set[int]) -> float | None:
+        """The earliest time (monotonic) an operation not in `seen` is due to end, if any."""
+        with self._lock:
+            endings = [
+                e.at
+                for r in self._ops.values()
+                if r.seq not in seen and (e := r.ending(float("inf"))) is not None
+            ]
+        return min(endings, default=None)
+
+    def has_webhook_configs(self) -> bool:
+        """Whether any operation was created with a `webhook_config`."""
+        with self._lock:
+            return any(r.webhook_config is not None for r in self._ops.values())
 
     def operations(self) -> list[OperationRecord]:
         """Return every operation, oldest first."""
@@ -354,3 +407,5 @@ class EmulatorState:
             self._ops.clear()
             self._faults.clear()
             self._requests.clear()
+        for listener in list(self.reset_listeners):
+            listener()

@@ -156,23 +156,55 @@ CALLS: dict[str, tuple[dict[str, str], dict[str, Any], Any, list[str], tuple[str
         )
     },
     **{
-        op_id: (
+        f"{verb}{label}Operation{'s' if verb == 'list' else ''}": (
             {
                 "project": "p1",
                 "location": "us-central1",
-                "tuningJob": "7",
-                **({} if op_id.startswith("list") else {"operation": "8"}),
+                **params,
+                **({} if verb == "list" else {"operation": "8"}),
             },
-            {},
+            {"timeout": "0.05s"} if verb == "wait" else {},
             None,
-            [f"{P}/tuningJobs/7/operations/8"],
+            [f"{P}/{'/'.join(params.values())}/operations/8"],
             ("v1", "v1beta1"),
         )
-        for op_id in (
-            "getTuningJobOperation",
-            "cancelTuningJobOperation",
-            "listTuningJobOperations",
+        for label, params in (
+            ("VertexSingleton", {"collection": "ragEngineConfig"}),
+            (
+                "VertexResource2",
+                {
+                    "collection": "ragCorpora",
+                    "resource": "7",
+                    "collection2": "ragFiles",
+                    "resource2": "8",
+                },
+            ),
+            (
+                "VertexResource3",
+                {
+                    "collection": "tensorboards",
+                    "resource": "1",
+                    "collection2": "experiments",
+                    "resource2": "2",
+                    "collection3": "runs",
+                    "resource3": "3",
+                },
+            ),
+            (
+                "VertexResource4",
+                {
+                    "collection": "tensorboards",
+                    "resource": "1",
+                    "collection2": "experiments",
+                    "resource2": "2",
+                    "collection3": "runs",
+                    "resource3": "3",
+                    "collection4": "timeSeries",
+                    "resource4": "4",
+                },
+            ),
         )
+        for verb in ("get", "delete", "cancel", "wait", "list")
     },
     "fetchPredictOperation": (
         {"project": "p1", "location": "us-central1", "publisher": "google", "model": "veo-3"},

@@ -41,7 +41,11 @@ SEEDED = [
     "fileSearchStores/a/upload/operations/a",
     "operations/a",
     "projects/a/locations/a/operations/a",
-    "projects/a/locations/a/a/a/operations/a",
+    "projects/a/locations/a/endpoints/a/operations/a",
+    "projects/a/locations/a/ragEngineConfig/operations/a",
+    "projects/a/locations/a/ragCorpora/a/ragFiles/a/operations/a",
+    "projects/a/locations/a/tensorboards/a/experiments/a/runs/a/operations/a",
+    "projects/a/locations/a/tensorboards/a/experiments/a/runs/a/timeSeries/a/operations/a",
     "projects/a/locations/a/tuningJobs/a/operations/a",
     "projects/a/locations/a/publishers/a/models/a/operations/a",
 ]

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_ops import InvalidNameError, parse_name
-from gemini_ops._core.names import Family, ParentFamily, parse_parent
+from gemini_ops._core.names import Family, ParentFamily, ParsedName, parse_parent
 
 VALID = [
     (
@@ -65,8 +65,32 @@ VALID = [
     ),
     (
         "projects/p/locations/l/tuningJobs/t/operations/o",
-        Family.VERTEX_TUNING_JOB,
-        {"project": "p", "location": "l", "tuningJob": "t", "operation": "o"},
+        Family.VERTEX_RESOURCE,
+        {
+            "project": "p",
+            "location": "l",
+            "collection": "tuningJobs",
+            "resource": "t",
+            "operation": "o",
+        },
+    ),
+    (
+        "projects/p/locations/l/ragCorpora/c/ragFiles/f/operations/o",
+        Family.VERTEX_RESOURCE,
+        {
+            "project": "p",
+            "location": "l",
+            "collection": "ragCorpora",
+            "resource": "c",
+            "collection2": "ragFiles",
+            "resource2": "f",
+            "operation": "o",
+        },
+    ),
+    (
+        "projects/p/locations/l/ragEngineConfig/operations/o",
+        Family.VERTEX_RESOURCE,
+        {"project": "p", "location": "l", "collection": "ragEngineConfig", "operation": "o"},
     ),
     (
         "projects/p/locations/l/publishers/google/models/veo-3.0/operations/o",
@@ -116,9 +140,10 @@ INVALID = [
     ("batches", "not the name of an operation"),
     ("models/x/operations", "not the name of an operation"),
     ("unknown/x", "not the name of an operation"),
-    ("projects/p/locations/l/operations", "not the name of an operation"),
-    ("projects/p/locations/l/Endpoints/1/operations/2", "not the name of an operation"),
-    ("projects/p/locations/l/publishers/g/operations/2", "not the name of an operation"),
+    ("projects/p/locations/l/operations", "not the operation of a Vertex AI parent"),
+    ("projects/p/locations/l/Endpoints/1/operations/2", "not the operation of a Vertex AI parent"),
+    ("projects/p/locations/l/publishers/g/operations/2", "not the operation of a Vertex AI parent"),
+    ("projects/p/locations/l/notServed/1/operations/2", "not the operation of a Vertex AI parent"),
     ("batches/é", "segment"),
 ]
 
@@ -155,8 +180,13 @@ def test_non_string_name_raises() -> None:
         ),
         (
             "projects/p/locations/l/tuningJobs/t",
-            ParentFamily.VERTEX_TUNING_JOB,
+            ParentFamily.VERTEX_RESOURCE,
             "projects/p/locations/l/tuningJobs/t",
+        ),
+        (
+            "projects/p/locations/l/reasoningEngines/r/sessions/s/operations",
+            ParentFamily.VERTEX_RESOURCE,
+            "projects/p/locations/l/reasoningEngines/r/sessions/s",
         ),
         (
             "projects/p/locations/l/endpoints/e",
@@ -172,7 +202,16 @@ def test_parents(parent: str, family: ParentFamily, canonical: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "parent", ["", "corpora/c", "batches/../x", "projects/p", "projects/p/locations/l/publishers/g"]
+    "parent",
+    [
+        "",
+        "corpora/c",
+        "batches/../x",
+        "projects/p",
+        "projects/p/locations/l/publishers/g",
+        "projects/p/locations/l/notACollection/x",
+        "projects/p/locations/l/ragCorpora/c/ragFiles",
+    ],
 )
 def test_bad_parents(parent: str) -> None:
     with pytest.raises(InvalidNameError, match="tunedModels/"):
@@ -193,13 +232,13 @@ def test_accepted_names_never_climb_out(name: str) -> None:
         parsed = parse_name(name)
     except InvalidNameError:
         return
-    rebuilt = parsed.family.template.format(**parsed.params)
+    rebuilt = _rebuild(parsed)
     assert rebuilt == name
     for value in parsed.params.values():
         assert value not in (".", "..")
         assert not set(value) & set("/?#%\\: ")
-    # Same number of segments as the template: nothing was smuggled into a parameter.
-    assert rebuilt.count("/") == parsed.family.template.count("/")
+    # One parameter per segment: nothing was smuggled into a parameter.
+    assert rebuilt.count("/") == name.count("/")
 
 
 @given(st.text(max_size=40))
@@ -208,4 +247,17 @@ def test_arbitrary_text_parses_or_raises_invalid_name(name: str) -> None:
         parsed = parse_name(name)
     except InvalidNameError:
         return
-    assert parsed.family.template.format(**parsed.params) == name
+    assert _rebuild(parsed) == name
+
+
+def _rebuild(parsed: ParsedName) -> str:
+    """The name again from its parameters: the family template, or for Vertex AI names the
+    discovery pattern filled in segment by segment."""
+    if parsed.pattern is None:
+        return parsed.family.template.format(**parsed.params)
+    values = iter(v for k, v in parsed.params.items() if k != "operation")
+    filled = [
+        next(values) if part == "*" or index >= 4 else part
+        for index, part in enumerate(parsed.pattern.split("/"))
+    ]
+    return "/".join([*filled, "operations", parsed.params["operation"]])

@@ -23,6 +23,7 @@ from gemini_ops._core.polling import (
     PollPolicy,
     Sleep,
     WaitPlan,
+    Wake,
     fleet_flow,
     is_transient,
     wait_flow,
@@ -395,3 +396,85 @@ def test_fleet_long_polls_within_its_limit_and_plain_polls_the_rest() -> None:
 
 def test_fleet_of_nothing_finishes_at_once() -> None:
     assert run_fleet([], FakeClock(), {}) == ([], [[]])
+
+
+def drive_hinted_fleet(
+    plans: list[WaitPlan],
+    clock: FakeClock,
+    done_at: dict[str, float],
+    hints: list[tuple[float, frozenset[str]]],
+    *,
+    poll_cost: float = 0.0,
+    finishes: int,
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Drive ``fleet_flow`` as a client with notifications does, sending back ``Wake``s.
+
+    A poll sees the state at its start and answers ``poll_cost`` later. ``hints`` are
+    ``(seconds from the start, names)`` published then: the sleep under way ends there. Returns
+    the polls and the finished operations, each with its time, once ``finishes`` finished.
+    """
+    start = clock.now
+    flow = fleet_flow(plans)
+    polls: list[tuple[str, float]] = []
+    yielded: list[tuple[str, float]] = []
+    in_flight: list[tuple[int, Operation | BaseException]] = []
+    answer_at = start
+    answer: object = None
+    while len(yielded) < finishes:
+        action = flow.send(answer)
+        answer = None
+        if isinstance(action, Poll):
+            assert action.plan is not None
+            name = action.plan.name
+            polls.append((name, clock.now - start))
+            seen = finished(name) if clock.now - start >= done_at[name] else running(name)
+            in_flight.append((action.index, seen))
+            answer_at = clock.now + poll_cost
+        elif isinstance(action, Finished):
+            assert isinstance(action.outcome, Operation)
+            yielded.append((action.outcome.name, clock.now - start))
+        else:
+            assert isinstance(action, Sleep)
+            wake_at = clock.now + action.seconds
+            if in_flight:
+                wake_at = min(wake_at, answer_at)
+            published: frozenset[str] = frozenset()
+            if hints and start + hints[0][0] < wake_at:
+                at, published = hints.pop(0)
+                wake_at = start + at
+            clock.now = wake_at
+            answers = in_flight if in_flight and clock.now >= answer_at else []
+            if answers:
+                in_flight = []
+            answer = Wake(answers, published)
+    flow.close()
+    return polls, yielded
+
+
+def test_fleet_polls_a_published_name_at_once_and_the_others_on_schedule() -> None:
+    clock = FakeClock()
+    names = ["batches/a", "batches/b", "batches/c"]
+    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
+    done_at = {"batches/a": 1e9, "batches/b": 2.0, "batches/c": 70.0}
+    # 2 s into the first 60 s sleep, b (and a name nobody waits for) is published.
+    hints = [(2.0, frozenset({"batches/b", "batches/unknown"}))]
+    polls, yielded = drive_hinted_fleet(plans, clock, done_at, hints, finishes=2)
+    assert yielded == [("batches/b", 2.0), ("batches/c", 120.0)]
+    # b: polled at 0 and, out of turn, at 2; a and c keep their 60 s schedule.
+    assert [t for n, t in polls if n == "batches/b"] == [0.0, 2.0]
+    assert [t for n, t in polls if n == "batches/a"] == [0.0, 60.0, 120.0]
+    assert [t for n, t in polls if n == "batches/c"] == [0.0, 60.0, 120.0]
+
+
+def test_fleet_polls_again_at_once_when_the_name_is_published_during_its_poll() -> None:
+    clock = FakeClock()
+    names = ["batches/a", "batches/b"]
+    plans = [plan(clock, name=n, policy=PollPolicy.fixed(60.0), timeout=None) for n in names]
+    # b finishes just after its first poll started; the hint comes while that poll is out.
+    done_at = {"batches/a": 1e9, "batches/b": 0.25}
+    hints = [(0.5, frozenset({"batches/b"}))]
+    polls, yielded = drive_hinted_fleet(plans, clock, done_at, hints, poll_cost=1.0, finishes=1)
+    # That poll answers "running" at 1 s; b is polled again then, not 60 s later.
+    assert [t for n, t in polls if n == "batches/b"] == [0.0, 1.0]
+    assert yielded == [("batches/b", 2.0)]
+    assert [t for n, t in polls if n == "batches/a"] == [0.0]

@@ -185,9 +185,9 @@ def test_get_of_an_unknown_operation_is_404(client: httpx.Client, gemini: dict[s
         # Versions: Gemini has no v1beta1, Vertex has no v1beta.
         ("GET", "/v1beta1/batches/b", "gemini"),
         ("GET", f"/v1beta/{VERTEX}/operations/o", "vertex"),
-        # Vertex: tuning jobs have no delete and no wait; publisher models have no GET.
-        ("DELETE", f"/v1/{VERTEX}/tuningJobs/t/operations/o", "vertex"),
-        ("POST", f"/v1/{VERTEX}/tuningJobs/t/operations/o:wait", "vertex"),
+        # Vertex: v1beta1 tuning jobs have no list, solvers no cancel; publisher models no GET.
+        ("GET", f"/v1beta1/{VERTEX}/tuningJobs/t/operations", "vertex"),
+        ("POST", f"/v1beta1/{VERTEX}/solvers/s/operations/o:cancel", "vertex"),
         ("GET", f"/v1/{VERTEX}/publishers/google/models/veo/operations/o", "vertex"),
         # Encoded slashes are not segment separators.
         ("GET", "/v1beta/batches%2Fb", "gemini"),

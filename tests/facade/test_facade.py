@@ -187,12 +187,17 @@ async def test_vertex_lifecycle_with_long_poll(vertex: Api, emu: Emulator) -> No
         await vertex("get", name)
 
 
-async def test_vertex_tuning_job_polls_without_wait(vertex: Api, emu: Emulator) -> None:
+async def test_vertex_tuning_job_long_polls_in_v1(vertex: Api, emu: Emulator) -> None:
     name = f"{VERTEX}/tuningJobs/t1/operations/op1"
     emu.create_operation(name, duration=0.2)
     done = await vertex("wait", name, poll_interval=0.05, timeout=5)
     assert done.done
-    assert all(p.startswith(f"GET /v1/{VERTEX}/tuningJobs/") for p in paths(emu))
+    assert paths(emu)
+    assert all(
+        p.startswith(f"POST /v1/{VERTEX}/tuningJobs/t1/operations/op1:wait") for p in paths(emu)
+    )
+    await vertex("delete", name)
+    assert paths(emu)[-1] == f"DELETE /v1/{VERTEX}/tuningJobs/t1/operations/op1"
 
 
 async def test_publisher_model_wait_uses_fetch_predict(vertex: Api, emu: Emulator) -> None:

@@ -49,6 +49,7 @@ VALID_NAMES = [
     "projects/p/locations/us-central1/operations/o",
     "projects/p/locations/l/endpoints/e/operations/o",
     "projects/p/locations/l/tuningJobs/t/operations/o",
+    "projects/p/locations/l/ragCorpora/c/ragFiles/f/operations/o",
     "projects/p/locations/l/publishers/google/models/veo/operations/o",
 ]
 
@@ -90,8 +91,14 @@ def test_fuzz_name_parser(name: str) -> None:
     # What parsed is safe to put in a URL path as it is.
     assert all(c.isascii() and (c.isalnum() or c in "/_.~-") for c in name)
     assert all(segment not in {"", ".", ".."} for segment in name.split("/"))
-    # And it matches its family's shape segment by segment.
+    # And it matches its family's shape (or its discovery pattern) segment by segment.
     template = parsed.family.template.split("/")
+    if parsed.pattern is not None:
+        template = [*parsed.pattern.split("/"), "operations", "*"]
+        assert len(template) == len(name.split("/"))
+        for part, segment in zip(template, name.split("/"), strict=True):
+            assert part in ("*", segment)
+        return
     segments = name.split("/")
     assert len(template) == len(segments)
     for part, segment in zip(template, segments, strict=True):

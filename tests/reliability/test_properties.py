@@ -45,8 +45,6 @@ SERVES: dict[Family, set[str]] = {
     Family.FILE_SEARCH_STORE_UPLOAD: {"get"},
     Family.OPERATION: {"delete"},
     Family.VERTEX_LOCATION: {"get", "cancel", "delete", "wait"},
-    Family.VERTEX_RESOURCE: {"get", "cancel", "delete", "wait"},
-    Family.VERTEX_TUNING_JOB: {"get", "cancel"},
     Family.VERTEX_PUBLISHER_MODEL: {"get"},
 }
 

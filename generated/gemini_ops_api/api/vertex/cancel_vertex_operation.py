@@ -57,9 +57,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Cancel a location-level Vertex AI operation.
+    """Cancel an operation of a Vertex AI location.
 
-     Served by v1 and v1beta1. No request body. Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -94,9 +94,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Cancel a location-level Vertex AI operation.
+    """Cancel an operation of a Vertex AI location.
 
-     Served by v1 and v1beta1. No request body. Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -126,9 +126,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Cancel a location-level Vertex AI operation.
+    """Cancel an operation of a Vertex AI location.
 
-     Served by v1 and v1beta1. No request body. Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -161,9 +161,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Cancel a location-level Vertex AI operation.
+    """Cancel an operation of a Vertex AI location.
 
-     Served by v1 and v1beta1. No request body. Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

@@ -57,9 +57,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Delete a location-level Vertex AI operation.
+    """Delete an operation of a Vertex AI location (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -94,9 +94,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Delete a location-level Vertex AI operation.
+    """Delete an operation of a Vertex AI location (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -126,9 +126,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Delete a location-level Vertex AI operation.
+    """Delete an operation of a Vertex AI location (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -161,9 +161,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Delete a location-level Vertex AI operation.
+    """Delete an operation of a Vertex AI location (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

@@ -63,9 +63,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Delete an operation of a Vertex AI resource.
+    """Delete an operation of a Vertex AI resource (VertexResource) (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -106,9 +106,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Delete an operation of a Vertex AI resource.
+    """Delete an operation of a Vertex AI resource (VertexResource) (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -144,9 +144,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Delete an operation of a Vertex AI resource.
+    """Delete an operation of a Vertex AI resource (VertexResource) (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -185,9 +185,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Delete an operation of a Vertex AI resource.
+    """Delete an operation of a Vertex AI resource (VertexResource) (does not cancel).
 
-     Served by v1 and v1beta1. Does not cancel. Answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

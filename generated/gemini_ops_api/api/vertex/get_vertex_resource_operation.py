@@ -63,10 +63,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | Operation]:
-    """Get an operation of a Vertex AI resource (endpoints, models, datasets, ragCorpora, reasoningEngines,
-    ...).
+    """Get an operation of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -107,10 +106,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> ErrorResponse | Operation | None:
-    """Get an operation of a Vertex AI resource (endpoints, models, datasets, ragCorpora, reasoningEngines,
-    ...).
+    """Get an operation of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -146,10 +144,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | Operation]:
-    """Get an operation of a Vertex AI resource (endpoints, models, datasets, ragCorpora, reasoningEngines,
-    ...).
+    """Get an operation of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -188,10 +185,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> ErrorResponse | Operation | None:
-    """Get an operation of a Vertex AI resource (endpoints, models, datasets, ragCorpora, reasoningEngines,
-    ...).
+    """Get an operation of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

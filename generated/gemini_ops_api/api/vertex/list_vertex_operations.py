@@ -80,7 +80,7 @@ def sync_detailed(
 ) -> Response[ErrorResponse | ListOperationsResponse]:
     """List the operations of a Vertex AI location.
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -126,7 +126,7 @@ def sync(
 ) -> ErrorResponse | ListOperationsResponse | None:
     """List the operations of a Vertex AI location.
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ListOperationsResponse]:
     """List the operations of a Vertex AI location.
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -211,7 +211,7 @@ async def asyncio(
 ) -> ErrorResponse | ListOperationsResponse | None:
     """List the operations of a Vertex AI location.
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

@@ -84,9 +84,9 @@ def sync_detailed(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> Response[ErrorResponse | ListOperationsResponse]:
-    """List the operations of a Vertex AI resource.
+    """List the operations of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -136,9 +136,9 @@ def sync(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> ErrorResponse | ListOperationsResponse | None:
-    """List the operations of a Vertex AI resource.
+    """List the operations of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -183,9 +183,9 @@ async def asyncio_detailed(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> Response[ErrorResponse | ListOperationsResponse]:
-    """List the operations of a Vertex AI resource.
+    """List the operations of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -233,9 +233,9 @@ async def asyncio(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> ErrorResponse | ListOperationsResponse | None:
-    """List the operations of a Vertex AI resource.
+    """List the operations of a Vertex AI resource (VertexResource).
 
-     Served by v1 and v1beta1.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

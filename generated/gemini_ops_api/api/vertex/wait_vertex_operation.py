@@ -67,10 +67,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> Response[ErrorResponse | Operation]:
-    """Wait for a location-level Vertex AI operation.
+    """Wait for an operation of a Vertex AI location (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes, whichever comes first: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -108,10 +107,9 @@ def sync(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> ErrorResponse | Operation | None:
-    """Wait for a location-level Vertex AI operation.
+    """Wait for an operation of a Vertex AI location (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes, whichever comes first: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -144,10 +142,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> Response[ErrorResponse | Operation]:
-    """Wait for a location-level Vertex AI operation.
+    """Wait for an operation of a Vertex AI location (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes, whichever comes first: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -183,10 +180,9 @@ async def asyncio(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> ErrorResponse | Operation | None:
-    """Wait for a location-level Vertex AI operation.
+    """Wait for an operation of a Vertex AI location (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes, whichever comes first: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

@@ -73,10 +73,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> Response[ErrorResponse | Operation]:
-    """Wait for an operation of a Vertex AI resource.
+    """Wait for an operation of a Vertex AI resource (VertexResource) (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -120,10 +119,9 @@ def sync(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> ErrorResponse | Operation | None:
-    """Wait for an operation of a Vertex AI resource.
+    """Wait for an operation of a Vertex AI resource (VertexResource) (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -162,10 +160,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> Response[ErrorResponse | Operation]:
-    """Wait for an operation of a Vertex AI resource.
+    """Wait for an operation of a Vertex AI resource (VertexResource) (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
@@ -207,10 +204,9 @@ async def asyncio(
     client: AuthenticatedClient,
     timeout: str | Unset = UNSET,
 ) -> ErrorResponse | Operation | None:
-    """Wait for an operation of a Vertex AI resource.
+    """Wait for an operation of a Vertex AI resource (VertexResource) (the answer may not be done).
 
-     Served by v1 and v1beta1. Answers the operation when it is done or when the server-side timeout
-    passes: the answer may not be done.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):

@@ -13,16 +13,26 @@ from ...types import Response
 def _get_kwargs(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
     operation: str,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}:cancel".format(
+        "method": "delete",
+        "url": "/projects/{project}/locations/{location}/{collection}/{resource}/{collection2}/{resource2}/{collection3}/{resource3}/operations/{operation}".format(
             project=quote(str(project), safe=""),
             location=quote(str(location), safe=""),
-            tuning_job=quote(str(tuning_job), safe=""),
+            collection=quote(str(collection), safe=""),
+            resource=quote(str(resource), safe=""),
+            collection2=quote(str(collection2), safe=""),
+            resource2=quote(str(resource2), safe=""),
+            collection3=quote(str(collection3), safe=""),
+            resource3=quote(str(resource3), safe=""),
             operation=quote(str(operation), safe=""),
         ),
     }
@@ -55,19 +65,29 @@ def _build_response(
 def sync_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Cancel an operation of a Vertex AI tuning job.
+    """Delete an operation of a Vertex AI resource (VertexResource3) (does not cancel).
 
-     Served by v1 (and v1beta1). Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
         operation (str):
 
     Raises:
@@ -81,7 +101,12 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
         operation=operation,
     )
 
@@ -95,19 +120,29 @@ def sync_detailed(
 def sync(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Cancel an operation of a Vertex AI tuning job.
+    """Delete an operation of a Vertex AI resource (VertexResource3) (does not cancel).
 
-     Served by v1 (and v1beta1). Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
         operation (str):
 
     Raises:
@@ -121,7 +156,12 @@ def sync(
     return sync_detailed(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
         operation=operation,
         client=client,
     ).parsed
@@ -130,19 +170,29 @@ def sync(
 async def asyncio_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Response[Empty | ErrorResponse]:
-    """Cancel an operation of a Vertex AI tuning job.
+    """Delete an operation of a Vertex AI resource (VertexResource3) (does not cancel).
 
-     Served by v1 (and v1beta1). Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
         operation (str):
 
     Raises:
@@ -156,7 +206,12 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
         operation=operation,
     )
 
@@ -168,19 +223,29 @@ async def asyncio_detailed(
 async def asyncio(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Empty | ErrorResponse | None:
-    """Cancel an operation of a Vertex AI tuning job.
+    """Delete an operation of a Vertex AI resource (VertexResource3) (does not cancel).
 
-     Served by v1 (and v1beta1). Best effort: answers `{}`.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
         operation (str):
 
     Raises:
@@ -195,7 +260,12 @@ async def asyncio(
         await asyncio_detailed(
             project=project,
             location=location,
-            tuning_job=tuning_job,
+            collection=collection,
+            resource=resource,
+            collection2=collection2,
+            resource2=resource2,
+            collection3=collection3,
+            resource3=resource3,
             operation=operation,
             client=client,
         )

@@ -13,7 +13,10 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     *,
     filter_: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -35,10 +38,13 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations".format(
+        "url": "/projects/{project}/locations/{location}/{collection}/{resource}/{collection2}/{resource2}/operations".format(
             project=quote(str(project), safe=""),
             location=quote(str(location), safe=""),
-            tuning_job=quote(str(tuning_job), safe=""),
+            collection=quote(str(collection), safe=""),
+            resource=quote(str(resource), safe=""),
+            collection2=quote(str(collection2), safe=""),
+            resource2=quote(str(resource2), safe=""),
         ),
         "params": params,
     }
@@ -73,7 +79,10 @@ def _build_response(
 def sync_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     *,
     client: AuthenticatedClient,
     filter_: str | Unset = UNSET,
@@ -81,14 +90,17 @@ def sync_detailed(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> Response[ErrorResponse | ListOperationsResponse]:
-    """List the operations of a Vertex AI tuning job.
+    """List the operations of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1).
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         filter_ (str | Unset):
         page_size (int | Unset):
         page_token (str | Unset):
@@ -105,7 +117,10 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         filter_=filter_,
         page_size=page_size,
         page_token=page_token,
@@ -122,7 +137,10 @@ def sync_detailed(
 def sync(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     *,
     client: AuthenticatedClient,
     filter_: str | Unset = UNSET,
@@ -130,14 +148,17 @@ def sync(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> ErrorResponse | ListOperationsResponse | None:
-    """List the operations of a Vertex AI tuning job.
+    """List the operations of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1).
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         filter_ (str | Unset):
         page_size (int | Unset):
         page_token (str | Unset):
@@ -154,7 +175,10 @@ def sync(
     return sync_detailed(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         client=client,
         filter_=filter_,
         page_size=page_size,
@@ -166,7 +190,10 @@ def sync(
 async def asyncio_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     *,
     client: AuthenticatedClient,
     filter_: str | Unset = UNSET,
@@ -174,14 +201,17 @@ async def asyncio_detailed(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> Response[ErrorResponse | ListOperationsResponse]:
-    """List the operations of a Vertex AI tuning job.
+    """List the operations of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1).
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         filter_ (str | Unset):
         page_size (int | Unset):
         page_token (str | Unset):
@@ -198,7 +228,10 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         filter_=filter_,
         page_size=page_size,
         page_token=page_token,
@@ -213,7 +246,10 @@ async def asyncio_detailed(
 async def asyncio(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     *,
     client: AuthenticatedClient,
     filter_: str | Unset = UNSET,
@@ -221,14 +257,17 @@ async def asyncio(
     page_token: str | Unset = UNSET,
     return_partial_success: bool | Unset = UNSET,
 ) -> ErrorResponse | ListOperationsResponse | None:
-    """List the operations of a Vertex AI tuning job.
+    """List the operations of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1).
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         filter_ (str | Unset):
         page_size (int | Unset):
         page_token (str | Unset):
@@ -246,7 +285,10 @@ async def asyncio(
         await asyncio_detailed(
             project=project,
             location=location,
-            tuning_job=tuning_job,
+            collection=collection,
+            resource=resource,
+            collection2=collection2,
+            resource2=resource2,
             client=client,
             filter_=filter_,
             page_size=page_size,

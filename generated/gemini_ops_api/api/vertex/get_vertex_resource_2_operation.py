@@ -13,16 +13,22 @@ from ...types import Response
 def _get_kwargs(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     operation: str,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}".format(
+        "url": "/projects/{project}/locations/{location}/{collection}/{resource}/{collection2}/{resource2}/operations/{operation}".format(
             project=quote(str(project), safe=""),
             location=quote(str(location), safe=""),
-            tuning_job=quote(str(tuning_job), safe=""),
+            collection=quote(str(collection), safe=""),
+            resource=quote(str(resource), safe=""),
+            collection2=quote(str(collection2), safe=""),
+            resource2=quote(str(resource2), safe=""),
             operation=quote(str(operation), safe=""),
         ),
     }
@@ -55,19 +61,25 @@ def _build_response(
 def sync_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | Operation]:
-    """Get an operation of a Vertex AI tuning job.
+    """Get an operation of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1). No delete and no wait exist for it.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         operation (str):
 
     Raises:
@@ -81,7 +93,10 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         operation=operation,
     )
 
@@ -95,19 +110,25 @@ def sync_detailed(
 def sync(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> ErrorResponse | Operation | None:
-    """Get an operation of a Vertex AI tuning job.
+    """Get an operation of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1). No delete and no wait exist for it.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         operation (str):
 
     Raises:
@@ -121,7 +142,10 @@ def sync(
     return sync_detailed(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         operation=operation,
         client=client,
     ).parsed
@@ -130,19 +154,25 @@ def sync(
 async def asyncio_detailed(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | Operation]:
-    """Get an operation of a Vertex AI tuning job.
+    """Get an operation of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1). No delete and no wait exist for it.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         operation (str):
 
     Raises:
@@ -156,7 +186,10 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project=project,
         location=location,
-        tuning_job=tuning_job,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
         operation=operation,
     )
 
@@ -168,19 +201,25 @@ async def asyncio_detailed(
 async def asyncio(
     project: str,
     location: str,
-    tuning_job: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
     operation: str,
     *,
     client: AuthenticatedClient,
 ) -> ErrorResponse | Operation | None:
-    """Get an operation of a Vertex AI tuning job.
+    """Get an operation of a Vertex AI resource (VertexResource2).
 
-     Served by v1 (and v1beta1). No delete and no wait exist for it.
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
 
     Args:
         project (str):
         location (str):
-        tuning_job (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
         operation (str):
 
     Raises:
@@ -195,7 +234,10 @@ async def asyncio(
         await asyncio_detailed(
             project=project,
             location=location,
-            tuning_job=tuning_job,
+            collection=collection,
+            resource=resource,
+            collection2=collection2,
+            resource2=resource2,
             operation=operation,
             client=client,
         )

@@ -1,0 +1,326 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.list_operations_response import ListOperationsResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    location: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
+    *,
+    filter_: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    return_partial_success: bool | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["filter"] = filter_
+
+    params["pageSize"] = page_size
+
+    params["pageToken"] = page_token
+
+    params["returnPartialSuccess"] = return_partial_success
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/projects/{project}/locations/{location}/{collection}/{resource}/{collection2}/{resource2}/{collection3}/{resource3}/operations".format(
+            project=quote(str(project), safe=""),
+            location=quote(str(location), safe=""),
+            collection=quote(str(collection), safe=""),
+            resource=quote(str(resource), safe=""),
+            collection2=quote(str(collection2), safe=""),
+            resource2=quote(str(resource2), safe=""),
+            collection3=quote(str(collection3), safe=""),
+            resource3=quote(str(resource3), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | ListOperationsResponse:
+    if response.status_code == 200:
+        response_200 = ListOperationsResponse.from_dict(response.json())
+
+        return response_200
+
+    response_default = ErrorResponse.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | ListOperationsResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    location: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    return_partial_success: bool | Unset = UNSET,
+) -> Response[ErrorResponse | ListOperationsResponse]:
+    """List the operations of a Vertex AI resource (VertexResource3).
+
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
+
+    Args:
+        project (str):
+        location (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
+        filter_ (str | Unset):
+        page_size (int | Unset):
+        page_token (str | Unset):
+        return_partial_success (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ListOperationsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        location=location,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
+        filter_=filter_,
+        page_size=page_size,
+        page_token=page_token,
+        return_partial_success=return_partial_success,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    location: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    return_partial_success: bool | Unset = UNSET,
+) -> ErrorResponse | ListOperationsResponse | None:
+    """List the operations of a Vertex AI resource (VertexResource3).
+
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
+
+    Args:
+        project (str):
+        location (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
+        filter_ (str | Unset):
+        page_size (int | Unset):
+        page_token (str | Unset):
+        return_partial_success (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ListOperationsResponse
+    """
+
+    return sync_detailed(
+        project=project,
+        location=location,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
+        client=client,
+        filter_=filter_,
+        page_size=page_size,
+        page_token=page_token,
+        return_partial_success=return_partial_success,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    location: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    return_partial_success: bool | Unset = UNSET,
+) -> Response[ErrorResponse | ListOperationsResponse]:
+    """List the operations of a Vertex AI resource (VertexResource3).
+
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
+
+    Args:
+        project (str):
+        location (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
+        filter_ (str | Unset):
+        page_size (int | Unset):
+        page_token (str | Unset):
+        return_partial_success (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ListOperationsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        location=location,
+        collection=collection,
+        resource=resource,
+        collection2=collection2,
+        resource2=resource2,
+        collection3=collection3,
+        resource3=resource3,
+        filter_=filter_,
+        page_size=page_size,
+        page_token=page_token,
+        return_partial_success=return_partial_success,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    location: str,
+    collection: str,
+    resource: str,
+    collection2: str,
+    resource2: str,
+    collection3: str,
+    resource3: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    return_partial_success: bool | Unset = UNSET,
+) -> ErrorResponse | ListOperationsResponse | None:
+    """List the operations of a Vertex AI resource (VertexResource3).
+
+     Served for the parents listed in docs/vertex-routes.md, with the methods listed there.
+
+    Args:
+        project (str):
+        location (str):
+        collection (str):
+        resource (str):
+        collection2 (str):
+        resource2 (str):
+        collection3 (str):
+        resource3 (str):
+        filter_ (str | Unset):
+        page_size (int | Unset):
+        page_token (str | Unset):
+        return_partial_success (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ListOperationsResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            location=location,
+            collection=collection,
+            resource=resource,
+            collection2=collection2,
+            resource2=resource2,
+            collection3=collection3,
+            resource3=resource3,
+            client=client,
+            filter_=filter_,
+            page_size=page_size,
+            page_token=page_token,
+            return_partial_success=return_partial_success,
+        )
+    ).parsed
