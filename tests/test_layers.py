@@ -143,8 +143,15 @@ def test_every_runtime_import_is_a_declared_dependency() -> None:
     import_names = {"google-auth": "google", "attrs": "attrs"}
     provided = {import_names.get(dep, dep.replace("-", "_")) for dep in declared}
     provided |= {"gemini_ops", "gemini_ops_api", "typing_extensions"}
-    # Extras: the CLI, the emulator, the pytest plugin and Airflow import theirs behind the extra.
-    optional = ("gemini_ops.cli", "gemini_ops.emulator", "gemini_ops.testing", "gemini_ops.airflow")
+    # Extras: the CLI, the emulator, the pytest plugin, Airflow and webhooks import theirs behind
+    # their extra.
+    optional = (
+        "gemini_ops.cli",
+        "gemini_ops.emulator",
+        "gemini_ops.testing",
+        "gemini_ops.airflow",
+        "gemini_ops.webhooks",
+    )
     missing: set[str] = set()
     for module, path in MODULES.items():
         if module.startswith(optional):
