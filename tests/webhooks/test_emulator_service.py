@@ -87,7 +87,8 @@ def test_bad_registrations_are_400(emu: Emulator) -> None:
             assert http.post("/v1beta/webhooks", json=body).status_code == 400, body
         assert http.post("/v1beta/webhooks", content=b"{nope").status_code == 400
         assert http.get("/v1beta/webhooks", params={"page_token": "!!"}).status_code == 400
-        assert httpx.get(f"{emu.url}/v1beta/webhooks").status_code == 401  # no key
+        # No key: 403 PERMISSION_DENIED, as Google answers unregistered callers.
+        assert httpx.get(f"{emu.url}/v1beta/webhooks").status_code == 403
 
 
 def test_finished_batches_are_delivered_signed(emu: Emulator) -> None:
