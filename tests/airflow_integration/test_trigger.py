@@ -183,7 +183,7 @@ def test_every_gemini_family(emulator: Emulator, api_key_conn: str, name: str) -
     "name",
     [
         VERTEX_OP,
-        "projects/p1/locations/us-central1/batchPredictionJobs/j1/operations/o1",
+        "projects/p1/locations/us-central1/datasets/d1/operations/o1",
         "projects/p1/locations/us-central1/tuningJobs/t1/operations/o1",
         "projects/p1/locations/us-central1/publishers/google/models/veo-3.0/operations/o1",
     ],
