@@ -1,7 +1,8 @@
 """gemini-ops: Google long-running operations for the Gemini API and Vertex AI.
 
 ``Operations`` (sync) and ``AsyncOperations`` (asyncio) get, list, cancel, delete and wait for
-operations by name; ``Operation`` is what they return. Every error raised on purpose derives from
+operations and jobs by name; ``Operation`` is what they return, a ``Job`` (an ``Operation``
+decided by its ``state``) for Vertex AI jobs and Gemini API tuned models. Every error raised on purpose derives from
 ``GeminiOpsError`` (the tree is drawn in ``gemini_ops._core.errors``).
 """
 
@@ -39,6 +40,7 @@ from gemini_ops._core.errors import (
     WaitTimeoutError,
     WebhookVerificationError,
 )
+from gemini_ops._core.jobs import Job, JobOutcome
 from gemini_ops._core.names import (
     Family,
     ParentFamily,
@@ -69,6 +71,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidNameError",
     "InvalidResponseError",
+    "Job",
+    "JobOutcome",
     "NotFoundError",
     "Notifications",
     "Operation",

@@ -14,6 +14,7 @@ from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Tar
 from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.jobs import Job
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import (
@@ -124,6 +125,12 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         url = self._url(target)
         return await http.request(spec.method, url, params=spec.params, json=spec.json)
 
+    @overload
+    async def get(self, operation: Job, *, auth: str | None = None) -> Job: ...
+
+    @overload
+    async def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation: ...
+
     async def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation:
         """Fetch the current state of an operation.
 
@@ -131,7 +138,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         ``fetchPredictOperation``, the only method Google serves for them.
         """
         target = self._operation_target(operation, "get", auth)
-        return self._parse_operation(await self._send(target))
+        return self._parse_operation(target, await self._send(target))
 
     async def list(
         self,
@@ -151,7 +158,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         target = self._list_target(parent, auth, page_size, page_token, filter)
         # A page can be large: decode it from a detached copy, so that each page's original
         # answer is freed by the next collection rather than piling up (see detach()).
-        return self._parse_page(detach(await self._send(target)))
+        return self._parse_page(target, detach(await self._send(target)))
 
     async def list_all(
         self,
@@ -193,6 +200,30 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         """
         self._check_empty(await self._send(self._operation_target(operation, "delete", auth)))
 
+    @overload
+    async def wait(
+        self,
+        operation: Job,
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Job: ...
+
+    @overload
+    async def wait(
+        self,
+        operation: OperationRef,
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Operation: ...
+
     async def wait(
         self,
         operation: OperationRef,
@@ -218,6 +249,36 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
         return await self._wait(plan, auth, notifications)
+
+    @overload
+    async def wait_with_backoff(
+        self,
+        operation: Job,
+        *,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+        multiplier: float = 2.0,
+        timeout: float | None = None,
+        jitter: bool = True,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Job: ...
+
+    @overload
+    async def wait_with_backoff(
+        self,
+        operation: OperationRef,
+        *,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+        multiplier: float = 2.0,
+        timeout: float | None = None,
+        jitter: bool = True,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Operation: ...
 
     async def wait_with_backoff(
         self,
@@ -372,6 +433,6 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                return self._parse_operation(await self._send(target))
+                return self._parse_operation(target, await self._send(target))
         except GeminiOpsError as exc:
             return exc

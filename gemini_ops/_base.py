@@ -11,12 +11,15 @@ import httpx
 
 from gemini_ops._core.config import Settings, check_backend, resolve_settings
 from gemini_ops._core.errors import CredentialsError
-from gemini_ops._core.names import Backend, ParentFamily, parse_name, parse_parent
+from gemini_ops._core.jobs import Job, jobs_page
+from gemini_ops._core.names import Backend, Family, ParentFamily, parse_name, parse_parent
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
 from gemini_ops._core.routes import (
     Method,
     RequestSpec,
+    job_list_request,
+    job_request,
     list_request,
     list_versions,
     operation_request,
@@ -40,8 +43,8 @@ class Named(Protocol):
         ...
 
 
-#: What every method accepts for an operation: its full name, an Operation, or any object with a
-#: string ``name`` attribute (such as the objects google-genai returns).
+#: What every method accepts for an operation or job: its full name, an Operation (a Job is one),
+#: or any object with a string ``name`` attribute (such as the objects google-genai returns).
 OperationRef = str | Operation | Named
 ProgressCallback = Callable[[Operation], object]
 
@@ -73,11 +76,17 @@ def _duration(seconds: float) -> str:
 
 
 class Target(NamedTuple):
-    """A request ready to send: backend, what to send, and the Vertex location it goes to."""
+    """A request ready to send: backend, what to send, and the Vertex location it goes to.
+
+    ``job`` is the family of the job(s) the answer describes (None: operations), and
+    ``list_field`` the field a job list answers in.
+    """
 
     backend: Backend
     spec: RequestSpec
     location: str | None
+    job: Family | None = None
+    list_field: str = "operations"
 
 
 class BaseOperations(Generic[ClientT]):
@@ -146,8 +155,11 @@ class BaseOperations(Generic[ClientT]):
     ) -> Target:
         parsed = parse_name(name_of(operation))
         backend = self._backend(parsed.backend, auth, parsed.name)
-        spec = operation_request(parsed, method, self._settings.version(backend), **query)
-        return Target(backend, spec, parsed.params.get("location"))
+        version = self._settings.version(backend)
+        location = parsed.params.get("location")
+        if parsed.family.is_job:
+            return Target(backend, job_request(parsed, method, version), location, parsed.family)
+        return Target(backend, operation_request(parsed, method, version, **query), location)
 
     def _poll_target(self, plan: WaitPlan, server_wait: float | None, auth: str | None) -> Target:
         if server_wait is None:
@@ -178,14 +190,14 @@ class BaseOperations(Generic[ClientT]):
         else:
             parsed = parse_parent(parent)
             backend = self._backend(parsed.backend, auth, parent)
-        spec = list_request(
-            parsed,
-            self._settings.version(backend),
-            page_size=page_size,
-            page_token=page_token or None,
-            filter_=filter,
-        )
-        return Target(backend, spec, parsed.params.get("location"))
+        query = {"page_size": page_size, "page_token": page_token or None, "filter_": filter}
+        version = self._settings.version(backend)
+        location = parsed.params.get("location")
+        jobs = parsed.family.job_family
+        if jobs is not None:
+            spec, field = job_list_request(parsed, version, **query)
+            return Target(backend, spec, location, jobs, field)
+        return Target(backend, list_request(parsed, version, **query), location)
 
     def _default_parent(self, backend: Backend) -> str:
         s = self._settings
@@ -313,12 +325,18 @@ class BaseOperations(Generic[ClientT]):
     # ------------------------------------------------------------------ parsing (pure)
 
     @staticmethod
-    def _parse_operation(response: httpx.Response) -> Operation:
-        return Operation.from_dict(parse_json_object(response))
+    def _parse_operation(target: Target, response: httpx.Response) -> Operation:
+        data = parse_json_object(response)
+        if target.job is not None:
+            return Job.from_dict(data, target.job)
+        return Operation.from_dict(data)
 
     @staticmethod
-    def _parse_page(response: httpx.Response) -> OperationsPage:
-        return OperationsPage.from_dict(parse_json_object(response))
+    def _parse_page(target: Target, response: httpx.Response) -> OperationsPage:
+        data = parse_json_object(response)
+        if target.job is not None:
+            return jobs_page(data, target.job, target.list_field)
+        return OperationsPage.from_dict(data)
 
     @staticmethod
     def _check_empty(response: httpx.Response) -> None:

@@ -15,6 +15,7 @@ from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Tar
 from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.jobs import Job
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import (
@@ -121,6 +122,12 @@ class Operations(BaseOperations[httpx.Client]):
         url = self._url(target)
         return http.request(spec.method, url, params=spec.params, json=spec.json)
 
+    @overload
+    def get(self, operation: Job, *, auth: str | None = None) -> Job: ...
+
+    @overload
+    def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation: ...
+
     def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation:
         """Fetch the current state of an operation.
 
@@ -128,7 +135,7 @@ class Operations(BaseOperations[httpx.Client]):
         ``fetchPredictOperation``, the only method Google serves for them.
         """
         target = self._operation_target(operation, "get", auth)
-        return self._parse_operation(self._send(target))
+        return self._parse_operation(target, self._send(target))
 
     def list(
         self,
@@ -148,7 +155,7 @@ class Operations(BaseOperations[httpx.Client]):
         target = self._list_target(parent, auth, page_size, page_token, filter)
         # A page can be large: decode it from a detached copy, so that each page's original
         # answer is freed by the next collection rather than piling up (see detach()).
-        return self._parse_page(detach(self._send(target)))
+        return self._parse_page(target, detach(self._send(target)))
 
     def list_all(
         self,
@@ -189,6 +196,30 @@ class Operations(BaseOperations[httpx.Client]):
         """
         self._check_empty(self._send(self._operation_target(operation, "delete", auth)))
 
+    @overload
+    def wait(
+        self,
+        operation: Job,
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Job: ...
+
+    @overload
+    def wait(
+        self,
+        operation: OperationRef,
+        *,
+        poll_interval: float = 5.0,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Operation: ...
+
     def wait(
         self,
         operation: OperationRef,
@@ -214,6 +245,36 @@ class Operations(BaseOperations[httpx.Client]):
         policy = PollPolicy.fixed(poll_interval)
         plan = self._wait_plan(operation, policy, timeout, on_progress, auth)
         return self._wait(plan, auth, notifications)
+
+    @overload
+    def wait_with_backoff(
+        self,
+        operation: Job,
+        *,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+        multiplier: float = 2.0,
+        timeout: float | None = None,
+        jitter: bool = True,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Job: ...
+
+    @overload
+    def wait_with_backoff(
+        self,
+        operation: OperationRef,
+        *,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+        multiplier: float = 2.0,
+        timeout: float | None = None,
+        jitter: bool = True,
+        on_progress: ProgressCallback | None = None,
+        auth: str | None = None,
+        notifications: Notifications | None = None,
+    ) -> Operation: ...
 
     def wait_with_backoff(
         self,
@@ -367,6 +428,6 @@ class Operations(BaseOperations[httpx.Client]):
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                return self._parse_operation(self._send(target))
+                return self._parse_operation(target, self._send(target))
         except GeminiOpsError as exc:
             return exc

@@ -1,4 +1,4 @@
-"""Operation names: parse, validate and classify them by resource family.
+"""Operation and job names: parse, validate and classify them by resource family.
 
 A name is split on ``/`` into segments; every segment is checked before the name is matched
 against the families of Google's API, so that nothing a caller passes can leave the path of its
@@ -45,7 +45,13 @@ class _Shaped:
 
 
 class Family(_Shaped, enum.Enum):
-    """A resource family: one shape of operation name and its backend."""
+    """A resource family: one shape of operation or job name and its backend.
+
+    The job families (``is_job``) name resources that are not ``google.longrunning``
+    operations but carry a ``state``: the five Vertex AI job collections and Gemini API tuned
+    models (see docs/jobs.md). ``VERTEX_TUNING_JOB`` named the operations of a tuning job up
+    to 0.1.0; those now parse as ``VERTEX_RESOURCE``, and the member names the tuning job.
+    """
 
     TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}/operations/{operation}")
     MODEL = ("gemini", "models/{model}/operations/{operation}")
@@ -71,10 +77,43 @@ class Family(_Shaped, enum.Enum):
         "vertex_ai",
         "projects/{project}/locations/{location}/{collection}/{resource}/.../operations/{operation}",
     )
+    TUNED_MODEL_JOB = ("gemini", "tunedModels/{tunedModel}")
+    VERTEX_BATCH_PREDICTION_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/batchPredictionJobs/{batchPredictionJob}",
+    )
+    VERTEX_TUNING_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/tuningJobs/{tuningJob}",
+    )
+    VERTEX_CUSTOM_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/customJobs/{customJob}",
+    )
+    VERTEX_HYPERPARAMETER_TUNING_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/hyperparameterTuningJobs"
+        "/{hyperparameterTuningJob}",
+    )
+    VERTEX_PIPELINE_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}",
+    )
+
+    @property
+    def is_job(self) -> bool:
+        """True for a job resource (a ``state``, polled with get), not an operation."""
+        return self in _JOB_FAMILIES
 
 
 class ParentFamily(_Shaped, enum.Enum):
-    """A collection that can be listed: the parent of a family's operations."""
+    """A collection that can be listed: the parent of a family's operations, or of jobs.
+
+    The job collections (``is_job``) list jobs rather than operations: ``TUNED_MODELS`` and
+    the ``VERTEX_*_JOB`` members, each named after the family of what it lists.
+    ``VERTEX_TUNING_JOB`` was the parent of a tuning job's operations up to 0.1.0; those
+    parents now parse as ``VERTEX_RESOURCE``, and the member lists tuning jobs.
+    """
 
     TUNED_MODEL = ("gemini", "tunedModels/{tunedModel}")
     MODEL = ("gemini", "models/{model}")
@@ -85,6 +124,43 @@ class ParentFamily(_Shaped, enum.Enum):
         "vertex_ai",
         "projects/{project}/locations/{location}/{collection}/{resource}/...",
     )
+    TUNED_MODELS = ("gemini", "tunedModels")
+    VERTEX_BATCH_PREDICTION_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/batchPredictionJobs",
+    )
+    VERTEX_TUNING_JOB = ("vertex_ai", "projects/{project}/locations/{location}/tuningJobs")
+    VERTEX_CUSTOM_JOB = ("vertex_ai", "projects/{project}/locations/{location}/customJobs")
+    VERTEX_HYPERPARAMETER_TUNING_JOB = (
+        "vertex_ai",
+        "projects/{project}/locations/{location}/hyperparameterTuningJobs",
+    )
+    VERTEX_PIPELINE_JOB = ("vertex_ai", "projects/{project}/locations/{location}/pipelineJobs")
+
+    @property
+    def is_job(self) -> bool:
+        """True for a collection of jobs (listed under its own field), not of operations."""
+        return self in _JOB_PARENTS
+
+    @property
+    def job_family(self) -> Family | None:
+        """The family of the jobs this collection lists, or None for operations."""
+        return _JOB_PARENTS.get(self)
+
+
+# The job families and the collections listing them. The Vertex AI collections are those of
+# ``gemini_ops/_discovery/vertex_jobs.json`` (a test keeps the two equal).
+_JOB_PARENTS: Mapping[ParentFamily, Family] = MappingProxyType(
+    {
+        ParentFamily.TUNED_MODELS: Family.TUNED_MODEL_JOB,
+        ParentFamily.VERTEX_BATCH_PREDICTION_JOB: Family.VERTEX_BATCH_PREDICTION_JOB,
+        ParentFamily.VERTEX_TUNING_JOB: Family.VERTEX_TUNING_JOB,
+        ParentFamily.VERTEX_CUSTOM_JOB: Family.VERTEX_CUSTOM_JOB,
+        ParentFamily.VERTEX_HYPERPARAMETER_TUNING_JOB: Family.VERTEX_HYPERPARAMETER_TUNING_JOB,
+        ParentFamily.VERTEX_PIPELINE_JOB: Family.VERTEX_PIPELINE_JOB,
+    }
+)
+_JOB_FAMILIES = frozenset(_JOB_PARENTS.values())
 
 
 # Vertex AI names are matched against the parents of Google's discovery documents (any depth,
@@ -203,12 +279,14 @@ def _vertex_parent(segments: list[str]) -> str | None:
 
 
 def parse_name(name: str) -> ParsedName:
-    """Parse an operation name into its resource family and path parameters.
+    """Parse an operation or job name into its resource family and path parameters.
 
     ``parse_name("models/veo-3.0/operations/abc")`` gives the ``Family.MODEL`` family with
-    ``{"model": "veo-3.0", "operation": "abc"}``. Raises InvalidNameError (a ValueError) for
-    anything that is not the name of an operation of Google's Gemini API or Vertex AI, naming
-    the accepted shapes. Results are cached: polling parses the same names again and again.
+    ``{"model": "veo-3.0", "operation": "abc"}``; a job name such as
+    ``projects/p/locations/l/tuningJobs/7`` gives a family whose ``is_job`` is true. Raises
+    InvalidNameError (a ValueError) for anything that is not the name of an operation or job
+    of Google's Gemini API or Vertex AI, naming the accepted shapes. Results are cached:
+    polling parses the same names again and again.
     """
     if not isinstance(name, str):
         _segments(name, ACCEPTED_NAMES)  # raises, naming the type
@@ -232,15 +310,19 @@ def _parse_name_cached(name: str) -> ParsedName:
             family = Family.VERTEX_LOCATION if len(segments) == 6 else Family.VERTEX_RESOURCE
             return ParsedName(name=name, family=family, params=params, pattern=pattern)
     if segments[0] == "projects":
-        raise InvalidNameError(name, f"not the operation of {_VERTEX_HINT}", ACCEPTED_NAMES)
-    raise InvalidNameError(name, "not the name of an operation", ACCEPTED_NAMES)
+        raise InvalidNameError(
+            name, f"not the operation of {_VERTEX_HINT}, nor a Vertex AI job", ACCEPTED_NAMES
+        )
+    raise InvalidNameError(name, "not the name of an operation or job", ACCEPTED_NAMES)
 
 
 def parse_parent(parent: str) -> ParsedParent:
-    """Parse the parent of a list of operations (``batches``, ``tunedModels/m``, ...).
+    """Parse the parent of a list of operations (``batches``, ``tunedModels/m``, ...) or jobs.
 
     A trailing ``/operations`` is accepted and ignored (``tunedModels/m/operations`` lists the
-    same collection as ``tunedModels/m``). Raises InvalidNameError for anything else.
+    same collection as ``tunedModels/m``). Job collections (``tunedModels``,
+    ``projects/p/locations/l/batchPredictionJobs``, ...) give a family whose ``is_job`` is
+    true. Raises InvalidNameError for anything else.
     """
     segments = _segments(parent, ACCEPTED_PARENTS)
     candidates = [segments]
@@ -248,7 +330,8 @@ def parse_parent(parent: str) -> ParsedParent:
         candidates.append(segments[:-1])
     for candidate in candidates:
         for family in ParentFamily:
-            if family in _VERTEX_PARENTS:
+            # A trailing ``/operations`` belongs to an operations parent, never to jobs.
+            if family in _VERTEX_PARENTS or (family.is_job and candidate is not segments):
                 continue
             params = _match(family.template, candidate)
             if params is not None:
@@ -267,5 +350,7 @@ def parse_parent(parent: str) -> ParsedParent:
                 pattern=pattern,
             )
     if segments[0] == "projects":
-        raise InvalidNameError(parent, f"not {_VERTEX_HINT}", ACCEPTED_PARENTS)
-    raise InvalidNameError(parent, "not a collection of operations", ACCEPTED_PARENTS)
+        raise InvalidNameError(
+            parent, f"not a Vertex AI job collection, nor {_VERTEX_HINT}", ACCEPTED_PARENTS
+        )
+    raise InvalidNameError(parent, "not a collection of operations or jobs", ACCEPTED_PARENTS)

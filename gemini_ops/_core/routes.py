@@ -5,7 +5,10 @@ request building (``_get_kwargs``: method, percent-encoded path, query, body) an
 and parsing to the facade, so each answer's body is decoded once. Vertex AI operations follow
 Google's discovery documents (``vertex_routes``): the parent's pattern decides which methods the
 configured version serves, and the generated endpoint of the name's nesting shape (imported on
-first use) builds the request.
+first use) builds the request. Jobs (``names.Family.is_job``) are not operations and have no
+endpoint in the spec: their requests are the documents' flatPaths (Vertex AI,
+``vertex_routes.job_collection``) or the Gemini API's tuned-model paths, each placeholder filled
+with one segment of the name, which ``names`` has already checked segment by segment.
 
 Why a private helper of the generated code: the public ``sync()`` / ``asyncio()`` functions send
 *and* parse into generated models, so the facade would decode every answer twice and could not
@@ -195,6 +198,122 @@ def list_request(parent: ParsedParent, configured_version: str, **query: Any) ->
     route = _LIST_ROUTES[parent.family]
     kwargs = route.build(**_snake(parent.params), **query)
     return _spec(kwargs, route.version_for(configured_version))
+
+
+# The Gemini API's tuned-model methods (Google's API reference: tunedModels.get, .list and
+# .delete; there is no cancel, a tuning is cancelled through its operation). No discovery
+# document of the Gemini API is pinned, so these are written down here.
+_TUNED_MODEL_ROUTES: Mapping[str, vertex_routes.Served] = {
+    "get": ("GET", "{version}/tunedModels/{tunedModelsId}"),
+    "list": ("GET", "{version}/tunedModels"),
+    "delete": ("DELETE", "{version}/tunedModels/{tunedModelsId}"),
+}
+_TUNED_MODEL_QUERY: tuple[str, ...] = ("filter", "pageSize", "pageToken")
+_CANCEL_TUNING = (
+    "Google serves get, list and delete on tuned models; to stop a tuning, cancel its "
+    "operation (tunedModels/{model}/operations/{operation})"
+)
+
+
+def _expand(flat_path: str, segments: list[str]) -> str:
+    """The path of ``flat_path`` (``v1/projects/{projectsId}/...``) for a name's segments.
+
+    The path after the version has the name's shape: literal parts equal the segments,
+    ``{placeholder}`` parts are replaced by them (the last may end in ``:cancel``).
+    """
+    parts = flat_path.split("/")[1:]
+    if len(parts) != len(segments):
+        raise AssertionError(f"{flat_path} does not fit {segments}")
+    out = []
+    for part, segment in zip(parts, segments, strict=True):
+        if part.startswith("{"):
+            out.append(segment + part[part.index("}") + 1 :])
+        elif part == segment:
+            out.append(part)
+        else:
+            raise AssertionError(f"{flat_path} does not fit {segments}")
+    return "/" + "/".join(out)
+
+
+def _job_key(segments: list[str]) -> str:
+    """The collection pattern (``projects/*/locations/*/tuningJobs``) of a collection's segments."""
+    return "/".join("*" if i % 2 else s for i, s in enumerate(segments))
+
+
+def _job_served(key: str, version: str) -> Mapping[str, vertex_routes.Served]:
+    collection = vertex_routes.job_collection(key).get(version)
+    return collection.methods if collection is not None else {}
+
+
+def _job_refusal(name: str, key: str, method: str, version: str) -> UnsupportedMethodError:
+    """What is true about ``method`` on a Vertex job collection, per version."""
+    versions = vertex_routes.job_collection(key)
+    here = list(_job_served(key, version))
+    elsewhere = [v for v, c in versions.items() if v != version and method in c.methods]
+    collection = key.rpartition("/")[2]
+    reason = f"Vertex AI {version} serves {', '.join(here) or 'nothing'} on {collection}"
+    if elsewhere:
+        reason += f" ({', '.join(elsewhere)} serves {method}: pass api_version=)"
+    else:
+        reason += f" (no version serves {method})"
+    return UnsupportedMethodError(name, method, here, reason=reason)
+
+
+def job_request(parsed: ParsedName, method: Method, configured_version: str) -> RequestSpec:
+    """The request for ``method`` on a job; UnsupportedMethodError if Google has none.
+
+    Jobs are polled with ``get``: ``wait`` (and ``list``, which takes a collection) are not
+    methods of a job.
+    """
+    segments = parsed.name.split("/")
+    if parsed.family is Family.TUNED_MODEL_JOB:
+        if method not in _TUNED_MODEL_ROUTES or method == "list":
+            raise UnsupportedMethodError(
+                parsed.name, method, ["get", "delete"], reason=_CANCEL_TUNING
+            )
+        verb, flat = _TUNED_MODEL_ROUTES[method]
+        flat = flat.replace("{version}", configured_version)
+    else:
+        key = _job_key(segments[:-1])
+        served = _job_served(key, configured_version)
+        if method not in served or method == "list":
+            raise _job_refusal(parsed.name, key, method, configured_version)
+        verb, flat = served[method]
+    return RequestSpec(method=verb, version=configured_version, path=_expand(flat, segments))
+
+
+def job_list_request(
+    parent: ParsedParent, configured_version: str, **query: Any
+) -> tuple[RequestSpec, str]:
+    """The request listing a job collection, and the answer's list field.
+
+    ``query`` holds ``page_size``, ``page_token`` and ``filter_`` (None: not sent); each is
+    sent under the name the collection's list takes.
+    """
+    segments = parent.name.split("/")
+    if parent.family is ParentFamily.TUNED_MODELS:
+        _, flat = _TUNED_MODEL_ROUTES["list"]
+        flat, field, accepted = (
+            flat.replace("{version}", configured_version),
+            "tunedModels",
+            _TUNED_MODEL_QUERY,
+        )
+    else:
+        key = _job_key(segments)
+        collection = vertex_routes.job_collection(key).get(configured_version)
+        if collection is None or "list" not in collection.methods:
+            raise _job_refusal(parent.name, key, "list", configured_version)
+        _, flat = collection.methods["list"]
+        field, accepted = collection.list_field, collection.list_query
+    wire = {"page_size": "pageSize", "page_token": "pageToken", "filter_": "filter"}
+    params = {wire[k]: v for k, v in query.items() if v is not None and wire[k] in accepted}
+    spec = RequestSpec(
+        method="GET",
+        version=configured_version,
+        path=_expand(flat, segments),
+        params=params or None,
+    )
+    return spec, field
 
 
 def list_versions(parent: ParentFamily) -> tuple[str, ...] | None:

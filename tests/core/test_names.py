@@ -103,6 +103,21 @@ VALID = [
             "operation": "o",
         },
     ),
+    ("tunedModels/sentiment-7k2", Family.TUNED_MODEL_JOB, {"tunedModel": "sentiment-7k2"}),
+    *(
+        (
+            f"projects/p/locations/l/{collection}/j1",
+            family,
+            {"project": "p", "location": "l", collection[:-1]: "j1"},
+        )
+        for collection, family in (
+            ("batchPredictionJobs", Family.VERTEX_BATCH_PREDICTION_JOB),
+            ("tuningJobs", Family.VERTEX_TUNING_JOB),
+            ("customJobs", Family.VERTEX_CUSTOM_JOB),
+            ("hyperparameterTuningJobs", Family.VERTEX_HYPERPARAMETER_TUNING_JOB),
+            ("pipelineJobs", Family.VERTEX_PIPELINE_JOB),
+        )
+    ),
 ]
 
 
