@@ -2,8 +2,8 @@
 
 ``Operations`` (sync) and ``AsyncOperations`` (asyncio) get, list, cancel, delete and wait for
 operations and jobs by name; ``Operation`` is what they return, a ``Job`` (an ``Operation``
-decided by its ``state``) for Vertex AI jobs and Gemini API tuned models. Every error raised on purpose derives from
-``GeminiOpsError`` (the tree is drawn in ``gemini_ops._core.errors``).
+decided by its ``state``) for Vertex AI jobs and Gemini API tuned models. Every error raised on
+purpose derives from ``GeminiOpsError`` (the tree is drawn in ``gemini_ops._core.errors``).
 """
 
 from __future__ import annotations

@@ -18,8 +18,7 @@ from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
 from gemini_ops._core.routes import (
     Method,
     RequestSpec,
-    job_list_request,
-    job_request,
+    list_field,
     list_request,
     list_versions,
     operation_request,
@@ -157,9 +156,8 @@ class BaseOperations(Generic[ClientT]):
         backend = self._backend(parsed.backend, auth, parsed.name)
         version = self._settings.version(backend)
         location = parsed.params.get("location")
-        if parsed.family.is_job:
-            return Target(backend, job_request(parsed, method, version), location, parsed.family)
-        return Target(backend, operation_request(parsed, method, version, **query), location)
+        spec = operation_request(parsed, method, version, **query)
+        return Target(backend, spec, location, parsed.family if parsed.family.is_job else None)
 
     def _poll_target(self, plan: WaitPlan, server_wait: float | None, auth: str | None) -> Target:
         if server_wait is None:
@@ -193,11 +191,9 @@ class BaseOperations(Generic[ClientT]):
         query = {"page_size": page_size, "page_token": page_token or None, "filter_": filter}
         version = self._settings.version(backend)
         location = parsed.params.get("location")
-        jobs = parsed.family.job_family
-        if jobs is not None:
-            spec, field = job_list_request(parsed, version, **query)
-            return Target(backend, spec, location, jobs, field)
-        return Target(backend, list_request(parsed, version, **query), location)
+        spec = list_request(parsed, version, **query)
+        field = list_field(parsed, version)
+        return Target(backend, spec, location, parsed.family.job_family, field)
 
     def _default_parent(self, backend: Backend) -> str:
         s = self._settings

@@ -50,8 +50,17 @@ JSON_OUT = ROOT / "gemini_ops" / "_discovery" / "vertex_operations.json"
 JOBS_OUT = ROOT / "gemini_ops" / "_discovery" / "vertex_jobs.json"
 DOCS_OUT = ROOT / "docs" / "vertex-routes.md"
 SPEC = ROOT / "openapi" / "operations.yaml"
-SPEC_BEGIN = "  # ---- BEGIN Vertex operations: written by scripts/vertex_routes.py, do not edit\n"
-SPEC_END = "  # ---- END Vertex operations\n"
+# The parts of the spec this script writes: (BEGIN marker, END marker), each a line of its own.
+GENERATED_BY = "written by scripts/vertex_routes.py, do not edit"
+SPEC_OPERATIONS = (
+    f"  # ---- BEGIN Vertex operations: {GENERATED_BY}\n",
+    "  # ---- END Vertex operations\n",
+)
+SPEC_JOBS = (f"  # ---- BEGIN Vertex jobs: {GENERATED_BY}\n", "  # ---- END Vertex jobs\n")
+SPEC_JOB_SCHEMAS = (
+    f"    # ---- BEGIN Vertex job schemas: {GENERATED_BY}\n",
+    "    # ---- END Vertex job schemas\n",
+)
 
 # A method of the walk: the resource path (("projects", "locations", "datasets", "operations")),
 # the method's short name and its discovery description.
@@ -512,7 +521,7 @@ def render_spec(table: dict[str, dict[str, dict[str, list[str]]]]) -> str:
         if depth not in SHAPES:
             raise SystemExit(f"{key}: {depth} segments below a location; add a shape to SHAPES")
         served.setdefault(depth, set()).update(m for methods in versions.values() for m in methods)
-    out = [SPEC_BEGIN]
+    out = [SPEC_OPERATIONS[0]]
     servers = VERTEX_SERVERS  # the first path defines the anchor, the others refer to it
     for depth, methods in sorted(served.items()):
         label = SHAPES[depth]
@@ -574,7 +583,7 @@ def render_spec(table: dict[str, dict[str, dict[str, list[str]]]]) -> str:
             out.append(f"  {path}:\n{servers}{_parameters(params, with_operation)}")
             out.extend(operations)
             servers = "    servers: *vertexServers\n"
-    out.append(SPEC_END)
+    out.append(SPEC_OPERATIONS[1])
     return "".join(out)
 
 
@@ -593,13 +602,166 @@ VERTEX_SERVERS = (
 )
 
 
-def spliced_spec(section: str) -> str:
-    """openapi/operations.yaml with its Vertex operations section replaced by ``section``."""
+def _singular(collection: str) -> str:
+    """The path parameter of one job of a collection: ``batchPredictionJobs`` -> ``...Job``."""
+    return collection.removesuffix("s")
+
+
+def _title(collection: str) -> str:
+    return collection[0].upper() + collection[1:]
+
+
+JOB_QUERY = {
+    "filter": 'A filter on the jobs\' fields, e.g. `state=\\"JOB_STATE_SUCCEEDED\\"`.',
+    "orderBy": "Comma-separated fields to sort by, e.g. `create_time desc`.",
+    "pageSize": "Maximum number of jobs per page (int32).",
+    "pageToken": "The `nextPageToken` of the previous page; opaque.",
+    "readMask": "A FieldMask of the fields to return, e.g. `name,state`.",
+}
+
+
+def _job_query(name: str) -> str:
+    schema = "{type: integer, format: int32}" if name == "pageSize" else "{type: string}"
+    return (
+        f"        - {{name: {name}, in: query, required: false, "
+        f'description: "{JOB_QUERY[name]}", schema: {schema}}}\n'
+    )
+
+
+def _job_operation(verb: str, op_id: str, summary: str, answer: str, extra: str = "") -> str:
+    return (
+        f"    {verb}:\n      operationId: {op_id}\n      tags: [vertex]\n"
+        f'      summary: {summary}\n      description: "{JOBS_SERVED_NOTE}"\n'
+        f"      security: [{{oauth2: []}}]\n{extra}"
+        f'      responses:\n        "200":{answer}\n'
+        '        default: {$ref: "#/components/responses/Error"}\n'
+    )
+
+
+JOBS_SERVED_NOTE = "Served with the methods and versions listed in docs/vertex-routes.md."
+
+
+def render_jobs_spec(
+    table: dict[str, dict[str, dict[str, list[str]]]],
+    details: dict[str, dict[str, dict[str, Any]]],
+) -> str:
+    """The Vertex job paths of openapi/operations.yaml: one set per job collection."""
+    out = [SPEC_JOBS[0]]
+    for key, versions in table.items():
+        collection = key.rpartition("/")[2]
+        one, title = _singular(collection), _title(_singular(collection))
+        served = {m for methods in versions.values() for m in methods}
+        base = f"/projects/{{project}}/locations/{{location}}/{collection}"
+        params = (
+            "    parameters:\n"
+            '      - $ref: "#/components/parameters/project"\n'
+            '      - $ref: "#/components/parameters/location"\n'
+        )
+        job_param = (
+            f"      - {{name: {one}, in: path, required: true, "
+            f'description: "The job id.", schema: {{type: string, pattern: '
+            f"{json.dumps(SEGMENT_PATTERN)}}}}}\n"
+        )
+        job = ' {$ref: "#/components/responses/VertexJob"}'
+        where = f"a Vertex AI {one[0].lower() + one[1:]}"
+        ops = []
+        if "get" in served:
+            ops.append(_job_operation("get", f"get{title}", f"Get {where}.", job))
+        if "delete" in served:
+            answer = ' {$ref: "#/components/responses/Operation"}'
+            summary = f"Delete {where} (answers the operation deleting it)."
+            ops.append(_job_operation("delete", f"delete{title}", summary, answer))
+        if ops:
+            out.append(f"  {base}/{{{one}}}:\n    servers: *vertexServers\n{params}{job_param}")
+            out.extend(ops)
+        if "cancel" in served:
+            out.append(
+                f"  {base}/{{{one}}}:cancel:\n    servers: *vertexServers\n{params}{job_param}"
+            )
+            empty = ' {$ref: "#/components/responses/Empty"}'
+            out.append(_job_operation("post", f"cancel{title}", f"Cancel {where}.", empty))
+        if "list" in served:
+            query = sorted({q for d in details[key].values() for q in d["listQuery"]})
+            extra = "      parameters:\n" + "".join(_job_query(q) for q in query)
+            answer = (
+                f'\n          description: "One page of {collection}."'
+                "\n          content:\n            application/json:\n"
+                f'              schema: {{$ref: "#/components/schemas/List{_title(collection)}'
+                'Response"}'
+            )
+            out.append(f"  {base}:\n    servers: *vertexServers\n{params}")
+            out.append(
+                _job_operation(
+                    "get", f"list{_title(collection)}", f"List the {collection}.", answer, extra
+                )
+            )
+    out.append(SPEC_JOBS[1])
+    return "".join(out)
+
+
+def render_job_schemas(details: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """The schemas of the job answers: the fields the facade reads, every other one kept."""
+    states = sorted(
+        {s for versions in details.values() for d in versions.values() for s in d["states"]}
+    )
+    enums = sorted({s.rpartition("_STATE_")[0] + "_STATE_*" for s in states})
+    out = [
+        SPEC_JOB_SCHEMAS[0],
+        "    VertexJob:\n"
+        "      type: object\n"
+        '      description: "A Vertex AI job resource (BatchPredictionJob, TuningJob, CustomJob,'
+        " HyperparameterTuningJob, PipelineJob): the fields common to all; each kind has more,"
+        ' which are kept."\n'
+        "      required: [name]\n"
+        "      properties:\n"
+        "        name: {type: string, description: "
+        '"The full job name, e.g. `projects/{p}/locations/{l}/batchPredictionJobs/{id}`."}\n'
+        f'        state: {{type: string, description: "{" or ".join(f"`{e}`" for e in enums)}'
+        ' (see docs/vertex-routes.md)."}\n'
+        '        error: {$ref: "#/components/schemas/Status"}\n'
+        "        completionStats:\n"
+        "          type: object\n"
+        '          description: "Batch prediction jobs only: entities processed so far."\n'
+        "          properties:\n"
+        + "".join(
+            f"            {c}: {{type: string, format: int64}}\n"
+            for c in ("successfulCount", "failedCount", "incompleteCount")
+        )
+        + "          additionalProperties: true\n"
+        "      additionalProperties: true\n",
+    ]
+    for key, versions in details.items():
+        collection = key.rpartition("/")[2]
+        fields = sorted({d["listField"] for d in versions.values()})
+        out.append(
+            f"    List{_title(collection)}Response:\n"
+            "      type: object\n"
+            f"      description: One page of {collection}.\n"
+            "      properties:\n"
+            + "".join(
+                f"        {field}:\n          type: array\n"
+                '          items: {$ref: "#/components/schemas/VertexJob"}\n'
+                for field in fields
+            )
+            + "        nextPageToken: {type: string, description: Absent or empty on the last"
+            " page.}\n"
+            "      additionalProperties: true\n"
+        )
+    out.append(SPEC_JOB_SCHEMAS[1])
+    return "".join(out)
+
+
+def spliced_spec(sections: dict[tuple[str, str], str]) -> str:
+    """openapi/operations.yaml with each marked part replaced by its new text."""
     text = SPEC.read_text()
-    start, end = text.find(SPEC_BEGIN), text.find(SPEC_END)
-    if start < 0 or end < start:
-        raise SystemExit(f"{SPEC}: the BEGIN/END Vertex operations markers are missing")
-    return text[:start] + section + text[end + len(SPEC_END) :]
+    for (begin, end_marker), section in sections.items():
+        start, end = text.find(begin), text.find(end_marker)
+        if start < 0 or end < start:
+            raise SystemExit(
+                f"{SPEC}: the markers {begin.strip()!r} / {end_marker.strip()!r} are missing"
+            )
+        text = text[:start] + section + text[end + len(end_marker) :]
+    return text
 
 
 def render(pin: str) -> dict[Path, str]:
@@ -613,7 +775,13 @@ def render(pin: str) -> dict[Path, str]:
         JSON_OUT: render_json(pin, documents, operations),
         JOBS_OUT: render_json(pin, documents, jobs),
         DOCS_OUT: render_docs(pin, documents, tables, details),
-        SPEC: spliced_spec(render_spec(tables["operations"][0])),
+        SPEC: spliced_spec(
+            {
+                SPEC_OPERATIONS: render_spec(tables["operations"][0]),
+                SPEC_JOBS: render_jobs_spec(tables["jobs"][0], details),
+                SPEC_JOB_SCHEMAS: render_job_schemas(details),
+            }
+        ),
     }
 
 

@@ -103,6 +103,31 @@ ENDPOINTS: dict[str, tuple[str, str, str]] = {
         f"/{VERTEX}/publishers/google/models/veo-3.0:fetchPredictOperation",
         "operation",
     ),
+    "get_tuned_model": ("GET", "/tunedModels/tm-1", "job"),
+    "delete_tuned_model": ("DELETE", "/tunedModels/tm-1", "empty"),
+    "list_tuned_models": ("GET", "/tunedModels", "jobs"),
+    # The Vertex AI job collections: the delete of a job answers the operation deleting it.
+    **{
+        f"{verb}_{one}{'s' if verb == 'list' else ''}": (
+            http,
+            f"/{VERTEX}/{collection}" + ("" if verb == "list" else f"/j-1{suffix}"),
+            kind,
+        )
+        for one, collection in (
+            ("batch_prediction_job", "batchPredictionJobs"),
+            ("custom_job", "customJobs"),
+            ("hyperparameter_tuning_job", "hyperparameterTuningJobs"),
+            ("pipeline_job", "pipelineJobs"),
+            ("tuning_job", "tuningJobs"),
+        )
+        for verb, http, suffix, kind in (
+            ("get", "GET", "", "job"),
+            ("delete", "DELETE", "", "operation"),
+            ("cancel", "POST", ":cancel", "empty"),
+            ("list", "GET", "", "jobs"),
+        )
+        if not (collection == "tuningJobs" and verb == "delete")
+    },
 }
 
 PATH_VALUES = {
@@ -124,7 +149,25 @@ PATH_VALUES = {
     "collection4": "c-4",
     "resource4": "r-4",
     "publisher": "google",
+    **{
+        job: "j-1"
+        for job in (
+            "batch_prediction_job",
+            "custom_job",
+            "hyperparameter_tuning_job",
+            "pipeline_job",
+            "tuning_job",
+        )
+    },
 }
+JOB_BODY = {"name": f"{VERTEX}/customJobs/j-1", "state": "JOB_STATE_RUNNING", "new": {"a": 1}}
+
+
+def jobs_body(module_name: str) -> dict[str, Any]:
+    """A one-job page under the list field of ``module_name``'s collection."""
+    words = module_name.removeprefix("list_").split("_")
+    field = words[0] + "".join(w.title() for w in words[1:])
+    return {field: [JOB_BODY], "nextPageToken": "next"}
 OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
 LIST_BODY = json.loads((PAYLOADS / "gemini-list-batches.json").read_text())
 
@@ -197,7 +240,13 @@ def call_kwargs(module: Any) -> dict[str, Any]:
 def test_endpoint_on_the_wire(operation_id: str) -> None:
     method, path, kind = ENDPOINTS[operation_id]
     module = all_endpoint_modules()[operation_id]
-    body: object = {"operation": OPERATION_BODY, "list": LIST_BODY, "empty": {}}[kind]
+    body: object = {
+        "operation": OPERATION_BODY,
+        "list": LIST_BODY,
+        "empty": {},
+        "job": JOB_BODY,
+        "jobs": jobs_body(operation_id) if kind == "jobs" else None,
+    }[kind]
     seen: list[httpx.Request] = []
     kwargs = call_kwargs(module)
     response = module.sync_detailed(client=make_client(seen, 200, body), **kwargs)
@@ -208,7 +257,7 @@ def test_endpoint_on_the_wire(operation_id: str) -> None:
     assert raw_path.decode() == "/v1beta" + path
     assert b"%" not in raw_path
     query = dict(request.url.params)
-    if kind == "list":
+    if kind in ("list", "jobs"):
         assert query == {"pageSize": "7", "pageToken": "tok/+=", "filter": "done=true"}
     elif operation_id.startswith("wait_"):
         assert query == {"timeout": "5s"}
@@ -230,6 +279,8 @@ def test_endpoint_on_the_wire(operation_id: str) -> None:
         assert [op.name for op in parsed.operations] == ["batches/a1", "batches/a2"]
         assert parsed.next_page_token == "Cg5iYXRjaGVzL2EyEgA"
         assert parsed.to_dict() == LIST_BODY
+    elif kind in ("job", "jobs"):
+        assert parsed.to_dict() == body  # unknown fields kept
     else:
         assert isinstance(parsed, Empty)
 

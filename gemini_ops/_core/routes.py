@@ -5,10 +5,9 @@ request building (``_get_kwargs``: method, percent-encoded path, query, body) an
 and parsing to the facade, so each answer's body is decoded once. Vertex AI operations follow
 Google's discovery documents (``vertex_routes``): the parent's pattern decides which methods the
 configured version serves, and the generated endpoint of the name's nesting shape (imported on
-first use) builds the request. Jobs (``names.Family.is_job``) are not operations and have no
-endpoint in the spec: their requests are the documents' flatPaths (Vertex AI,
-``vertex_routes.job_collection``) or the Gemini API's tuned-model paths, each placeholder filled
-with one segment of the name, which ``names`` has already checked segment by segment.
+first use) builds the request. Jobs (``names.Family.is_job``) are routed the same way: Vertex AI
+job collections by ``vertex_routes.job_collection`` (the methods each version serves) and their
+own generated endpoints, Gemini API tuned models by the table below.
 
 Why a private helper of the generated code: the public ``sync()`` / ``asyncio()`` functions send
 *and* parse into generated models, so the facade would decode every answer twice and could not
@@ -36,17 +35,20 @@ from gemini_ops_api.api.gemini import (
     cancel_tuned_model_operation,
     delete_batch,
     delete_operation,
+    delete_tuned_model,
     get_batch,
     get_corpus_operation,
     get_file_search_store_operation,
     get_file_search_store_upload_operation,
     get_generated_file_operation,
     get_model_operation,
+    get_tuned_model,
     get_tuned_model_operation,
     list_batches,
     list_model_operations,
     list_operations,
     list_tuned_model_operations,
+    list_tuned_models,
 )
 from gemini_ops_api.api.vertex import fetch_predict_operation
 from gemini_ops_api.models import FetchPredictOperationRequest
@@ -76,6 +78,8 @@ class Route:
 
 
 _V1_ONLY = ("v1",)
+# Tuned models are documented under v1beta only (Google's Gemini API reference).
+_V1BETA_ONLY = ("v1beta",)
 
 _ROUTES: dict[tuple[Family, Method], Route] = {
     (Family.TUNED_MODEL, "get"): Route(get_tuned_model_operation._get_kwargs),
@@ -94,6 +98,16 @@ _ROUTES: dict[tuple[Family, Method], Route] = {
     (Family.VERTEX_PUBLISHER_MODEL, "get"): Route(
         fetch_predict_operation._get_kwargs, body_name=True
     ),
+    (Family.TUNED_MODEL_JOB, "get"): Route(get_tuned_model._get_kwargs, _V1BETA_ONLY),
+    (Family.TUNED_MODEL_JOB, "delete"): Route(delete_tuned_model._get_kwargs, _V1BETA_ONLY),
+}
+
+# What to say when a method is missing, where the list of the methods served is not enough.
+_HINTS: dict[tuple[Family, Method], str] = {
+    (Family.TUNED_MODEL_JOB, "cancel"): (
+        "Google serves only get and delete on a tuned model; to stop a tuning, cancel its "
+        "operation (tunedModels/{model}/operations/{operation})"
+    ),
 }
 
 _LIST_ROUTES: dict[ParentFamily, Route] = {
@@ -101,7 +115,10 @@ _LIST_ROUTES: dict[ParentFamily, Route] = {
     ParentFamily.MODEL: Route(list_model_operations._get_kwargs),
     ParentFamily.BATCHES: Route(list_batches._get_kwargs),
     ParentFamily.OPERATIONS: Route(list_operations._get_kwargs, _V1_ONLY),
+    ParentFamily.TUNED_MODELS: Route(list_tuned_models._get_kwargs, _V1BETA_ONLY),
 }
+# The field a list answers in, where it is not ``operations``.
+_LIST_FIELDS = {ParentFamily.TUNED_MODELS: "tunedModels"}
 
 
 # The generated endpoints of each Vertex nesting shape (segments below the location), named
@@ -143,8 +160,65 @@ def _vertex_refusal(name: str, pattern: str, method: str, version: str) -> Unsup
     return UnsupportedMethodError(name, method, here, reason=reason)
 
 
+def _job_key(segments: list[str]) -> str:
+    """The collection pattern (``projects/*/locations/*/tuningJobs``) of a collection's segments."""
+    return "/".join("*" if index % 2 else s for index, s in enumerate(segments))
+
+
+def _job_served(key: str, version: str) -> Mapping[str, vertex_routes.Served]:
+    collection = vertex_routes.job_collection(key).get(version)
+    return collection.methods if collection is not None else {}
+
+
+@functools.cache
+def _job_builder(method: str, collection: str) -> Callable[..., dict[str, Any]]:
+    # The spec's operationIds: getBatchPredictionJob, listBatchPredictionJobs, ...
+    one = _CAMEL.sub("_", collection.removesuffix("s")).lower()
+    module = f"gemini_ops_api.api.vertex.{method}_{one}{'s' if method == 'list' else ''}"
+    build: Callable[..., dict[str, Any]] = importlib.import_module(module)._get_kwargs
+    return build
+
+
+def _job_refusal(name: str, key: str, method: str, version: str) -> UnsupportedMethodError:
+    """What is true about ``method`` on a Vertex AI job collection, per version."""
+    here = list(_job_served(key, version))
+    elsewhere = [
+        other
+        for other, collection in vertex_routes.job_collection(key).items()
+        if other != version and method in collection.methods
+    ]
+    collection = key.rpartition("/")[2]
+    reason = f"Vertex AI {version} serves {', '.join(here) or 'nothing'} on {collection}"
+    if elsewhere:
+        reason += f" ({', '.join(elsewhere)} serves {method}: pass api_version=)"
+    else:
+        reason += f"; no version serves {method}"
+    return UnsupportedMethodError(name, method, here, reason=reason)
+
+
+def _vertex_job_request(parsed: ParsedName, method: Method, configured_version: str) -> RequestSpec:
+    segments = parsed.name.split("/")
+    key = _job_key(segments[:-1])
+    if method == "list" or method not in _job_served(key, configured_version):
+        raise _job_refusal(parsed.name, key, method, configured_version)
+    kwargs = _job_builder(method, segments[-2])(**_snake(parsed.params))
+    return _spec(kwargs, configured_version)
+
+
+def list_field(parent: ParsedParent, configured_version: str) -> str:
+    """The field the list of ``parent`` answers in: ``operations``, or a job collection's."""
+    if parent.family.is_job and parent.family.backend == "vertex_ai":
+        collection = vertex_routes.job_collection(_job_key(parent.name.split("/")))
+        served = collection.get(configured_version)
+        return served.list_field if served is not None else parent.name.rpartition("/")[2]
+    return _LIST_FIELDS.get(parent.family, "operations")
+
+
 def supports(parsed: ParsedName, method: Method, configured_version: str) -> bool:
     """True when Google serves ``method`` on ``parsed`` (in that version, for Vertex AI)."""
+    if parsed.family.is_job and parsed.backend == "vertex_ai":
+        served = _job_served(_job_key(parsed.name.split("/")[:-1]), configured_version)
+        return method != "list" and method in served
     if parsed.pattern is not None:
         return method in _vertex_served(parsed.pattern, configured_version)
     return (parsed.family, method) in _ROUTES
@@ -169,7 +243,12 @@ class RequestSpec:
 def operation_request(
     parsed: ParsedName, method: Method, configured_version: str, **query: Any
 ) -> RequestSpec:
-    """The request for ``method`` on an operation; UnsupportedMethodError if Google has none."""
+    """The request for ``method`` on an operation or job; UnsupportedMethodError if none.
+
+    Jobs are polled with ``get``: ``wait`` is never served on them.
+    """
+    if parsed.family.is_job and parsed.backend == "vertex_ai":
+        return _vertex_job_request(parsed, method, configured_version)
     if parsed.pattern is not None:
         if method not in _vertex_served(parsed.pattern, configured_version):
             raise _vertex_refusal(parsed.name, parsed.pattern, method, configured_version)
@@ -178,7 +257,12 @@ def operation_request(
         return _spec(kwargs, configured_version)
     route = _ROUTES.get((parsed.family, method))
     if route is None:
-        raise UnsupportedMethodError(parsed.name, method, supported_methods(parsed.family))
+        raise UnsupportedMethodError(
+            parsed.name,
+            method,
+            supported_methods(parsed.family),
+            reason=_HINTS.get((parsed.family, method)),
+        )
     params: dict[str, Any] = _snake(parsed.params)
     if route.body_name:
         params.pop("operation")
@@ -188,7 +272,17 @@ def operation_request(
 
 
 def list_request(parent: ParsedParent, configured_version: str, **query: Any) -> RequestSpec:
-    """The request listing the operations under ``parent``; UnsupportedMethodError if none."""
+    """The request listing the operations or jobs under ``parent``.
+
+    Raises UnsupportedMethodError when Google serves no list there.
+    """
+    if parent.family.is_job and parent.backend == "vertex_ai":
+        segments = parent.name.split("/")
+        key = _job_key(segments)
+        if "list" not in _job_served(key, configured_version):
+            raise _job_refusal(parent.name, key, "list", configured_version)
+        kwargs = _job_builder("list", segments[-1])(**_snake(parent.params), **query)
+        return _spec(kwargs, configured_version)
     if parent.pattern is not None:
         if "list" not in _vertex_served(parent.pattern, configured_version):
             raise _vertex_refusal(parent.name, parent.pattern, "list", configured_version)
@@ -198,122 +292,6 @@ def list_request(parent: ParsedParent, configured_version: str, **query: Any) ->
     route = _LIST_ROUTES[parent.family]
     kwargs = route.build(**_snake(parent.params), **query)
     return _spec(kwargs, route.version_for(configured_version))
-
-
-# The Gemini API's tuned-model methods (Google's API reference: tunedModels.get, .list and
-# .delete; there is no cancel, a tuning is cancelled through its operation). No discovery
-# document of the Gemini API is pinned, so these are written down here.
-_TUNED_MODEL_ROUTES: Mapping[str, vertex_routes.Served] = {
-    "get": ("GET", "{version}/tunedModels/{tunedModelsId}"),
-    "list": ("GET", "{version}/tunedModels"),
-    "delete": ("DELETE", "{version}/tunedModels/{tunedModelsId}"),
-}
-_TUNED_MODEL_QUERY: tuple[str, ...] = ("filter", "pageSize", "pageToken")
-_CANCEL_TUNING = (
-    "Google serves get, list and delete on tuned models; to stop a tuning, cancel its "
-    "operation (tunedModels/{model}/operations/{operation})"
-)
-
-
-def _expand(flat_path: str, segments: list[str]) -> str:
-    """The path of ``flat_path`` (``v1/projects/{projectsId}/...``) for a name's segments.
-
-    The path after the version has the name's shape: literal parts equal the segments,
-    ``{placeholder}`` parts are replaced by them (the last may end in ``:cancel``).
-    """
-    parts = flat_path.split("/")[1:]
-    if len(parts) != len(segments):
-        raise AssertionError(f"{flat_path} does not fit {segments}")
-    out = []
-    for part, segment in zip(parts, segments, strict=True):
-        if part.startswith("{"):
-            out.append(segment + part[part.index("}") + 1 :])
-        elif part == segment:
-            out.append(part)
-        else:
-            raise AssertionError(f"{flat_path} does not fit {segments}")
-    return "/" + "/".join(out)
-
-
-def _job_key(segments: list[str]) -> str:
-    """The collection pattern (``projects/*/locations/*/tuningJobs``) of a collection's segments."""
-    return "/".join("*" if i % 2 else s for i, s in enumerate(segments))
-
-
-def _job_served(key: str, version: str) -> Mapping[str, vertex_routes.Served]:
-    collection = vertex_routes.job_collection(key).get(version)
-    return collection.methods if collection is not None else {}
-
-
-def _job_refusal(name: str, key: str, method: str, version: str) -> UnsupportedMethodError:
-    """What is true about ``method`` on a Vertex job collection, per version."""
-    versions = vertex_routes.job_collection(key)
-    here = list(_job_served(key, version))
-    elsewhere = [v for v, c in versions.items() if v != version and method in c.methods]
-    collection = key.rpartition("/")[2]
-    reason = f"Vertex AI {version} serves {', '.join(here) or 'nothing'} on {collection}"
-    if elsewhere:
-        reason += f" ({', '.join(elsewhere)} serves {method}: pass api_version=)"
-    else:
-        reason += f" (no version serves {method})"
-    return UnsupportedMethodError(name, method, here, reason=reason)
-
-
-def job_request(parsed: ParsedName, method: Method, configured_version: str) -> RequestSpec:
-    """The request for ``method`` on a job; UnsupportedMethodError if Google has none.
-
-    Jobs are polled with ``get``: ``wait`` (and ``list``, which takes a collection) are not
-    methods of a job.
-    """
-    segments = parsed.name.split("/")
-    if parsed.family is Family.TUNED_MODEL_JOB:
-        if method not in _TUNED_MODEL_ROUTES or method == "list":
-            raise UnsupportedMethodError(
-                parsed.name, method, ["get", "delete"], reason=_CANCEL_TUNING
-            )
-        verb, flat = _TUNED_MODEL_ROUTES[method]
-        flat = flat.replace("{version}", configured_version)
-    else:
-        key = _job_key(segments[:-1])
-        served = _job_served(key, configured_version)
-        if method not in served or method == "list":
-            raise _job_refusal(parsed.name, key, method, configured_version)
-        verb, flat = served[method]
-    return RequestSpec(method=verb, version=configured_version, path=_expand(flat, segments))
-
-
-def job_list_request(
-    parent: ParsedParent, configured_version: str, **query: Any
-) -> tuple[RequestSpec, str]:
-    """The request listing a job collection, and the answer's list field.
-
-    ``query`` holds ``page_size``, ``page_token`` and ``filter_`` (None: not sent); each is
-    sent under the name the collection's list takes.
-    """
-    segments = parent.name.split("/")
-    if parent.family is ParentFamily.TUNED_MODELS:
-        _, flat = _TUNED_MODEL_ROUTES["list"]
-        flat, field, accepted = (
-            flat.replace("{version}", configured_version),
-            "tunedModels",
-            _TUNED_MODEL_QUERY,
-        )
-    else:
-        key = _job_key(segments)
-        collection = vertex_routes.job_collection(key).get(configured_version)
-        if collection is None or "list" not in collection.methods:
-            raise _job_refusal(parent.name, key, "list", configured_version)
-        _, flat = collection.methods["list"]
-        field, accepted = collection.list_field, collection.list_query
-    wire = {"page_size": "pageSize", "page_token": "pageToken", "filter_": "filter"}
-    params = {wire[k]: v for k, v in query.items() if v is not None and wire[k] in accepted}
-    spec = RequestSpec(
-        method="GET",
-        version=configured_version,
-        path=_expand(flat, segments),
-        params=params or None,
-    )
-    return spec, field
 
 
 def list_versions(parent: ParentFamily) -> tuple[str, ...] | None:

@@ -20,7 +20,13 @@ from .generated_media import GeneratedMedia
 from .generated_media_video import GeneratedMediaVideo
 from .generic_operation_metadata import GenericOperationMetadata
 from .import_file_response import ImportFileResponse
+from .list_batch_prediction_jobs_response import ListBatchPredictionJobsResponse
+from .list_custom_jobs_response import ListCustomJobsResponse
+from .list_hyperparameter_tuning_jobs_response import ListHyperparameterTuningJobsResponse
 from .list_operations_response import ListOperationsResponse
+from .list_pipeline_jobs_response import ListPipelineJobsResponse
+from .list_tuned_models_response import ListTunedModelsResponse
+from .list_tuning_jobs_response import ListTuningJobsResponse
 from .operation import Operation
 from .predict_long_running_generated_video_response import PredictLongRunningGeneratedVideoResponse
 from .predict_long_running_metadata import PredictLongRunningMetadata
@@ -31,6 +37,8 @@ from .tuned_model import TunedModel
 from .tuned_model_tuning_task import TunedModelTuningTask
 from .tuning_snapshot import TuningSnapshot
 from .upload_to_file_search_store_response import UploadToFileSearchStoreResponse
+from .vertex_job import VertexJob
+from .vertex_job_completion_stats import VertexJobCompletionStats
 from .vertex_operation_metadata import VertexOperationMetadata
 
 __all__ = (
@@ -54,7 +62,13 @@ __all__ = (
     "GenerateVideoResponseVideosItem",
     "GenericOperationMetadata",
     "ImportFileResponse",
+    "ListBatchPredictionJobsResponse",
+    "ListCustomJobsResponse",
+    "ListHyperparameterTuningJobsResponse",
     "ListOperationsResponse",
+    "ListPipelineJobsResponse",
+    "ListTunedModelsResponse",
+    "ListTuningJobsResponse",
     "Operation",
     "PredictLongRunningGeneratedVideoResponse",
     "PredictLongRunningMetadata",
@@ -65,5 +79,7 @@ __all__ = (
     "TunedModelTuningTask",
     "TuningSnapshot",
     "UploadToFileSearchStoreResponse",
+    "VertexJob",
+    "VertexJobCompletionStats",
     "VertexOperationMetadata",
 )

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="TunedModel")
 
 @_attrs_define
 class TunedModel:
-    """The response of a tuning operation (the fields an operation shows).
+    """A tuned model, as the response of a tuning operation and as tunedModels.get answers.
 
     Attributes:
         name (str | Unset):
