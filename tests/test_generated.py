@@ -168,6 +168,8 @@ def jobs_body(module_name: str) -> dict[str, Any]:
     words = module_name.removeprefix("list_").split("_")
     field = words[0] + "".join(w.title() for w in words[1:])
     return {field: [JOB_BODY], "nextPageToken": "next"}
+
+
 OPERATION_BODY = json.loads((PAYLOADS / "gemini-batch-running.json").read_text())
 LIST_BODY = json.loads((PAYLOADS / "gemini-list-batches.json").read_text())
 
