@@ -57,8 +57,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     appended). ``http_client`` is an ``httpx.AsyncClient`` of your own to send through (never closed
     here). A client configured for both backends chooses per call with ``auth=``.
 
-    Every method takes an operation's full name or an ``Operation``. Names are validated before
-    any request (``InvalidNameError``); a method Google does not serve on a family raises
+    Every method takes an operation's full name or an ``Operation``, and the same for jobs (Vertex
+    AI jobs, Gemini API tuned models: see docs/jobs.md), answered as a ``Job``. Names are validated
+    before any request (``InvalidNameError``); a method Google does not serve on a family raises
     ``UnsupportedMethodError``. Safe to share across tasks.
     """
 
@@ -132,7 +133,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     async def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation: ...
 
     async def get(self, operation: OperationRef, *, auth: str | None = None) -> Operation:
-        """Fetch the current state of an operation.
+        """Fetch the current state of an operation, or of a job (a ``Job``).
 
         Veo operations on Vertex AI (``publishers/*/models/*/operations/*``) are read through
         ``fetchPredictOperation``, the only method Google serves for them.
@@ -151,6 +152,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     ) -> OperationsPage:
         """One page of the operations under ``parent`` (``batches``, ``tunedModels/m``, ...).
 
+        A job collection (``projects/p/locations/l/batchPredictionJobs``, ``tunedModels``, ...)
+        gives a page of ``Job``s, read from the collection's own list field.
+
         Without a parent: the configured Vertex AI location, or on the Gemini API the
         top-level ``operations`` (v1 only; v1beta asks for a parent with a ValueError).
         ``filter`` is e.g. ``done=true``.
@@ -168,7 +172,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         filter: str | None = None,
         auth: str | None = None,
     ) -> AsyncIterator[Operation]:
-        """Every operation under ``parent``, fetched lazily page by page.
+        """Every operation (or job, for a job collection) under ``parent``, page by page.
 
         Stops on an absent or empty page token; raises PaginationError if the server repeats
         a token instead of looping forever. Options are validated on the first ``next()``.
@@ -186,7 +190,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 return
 
     async def cancel(self, operation: OperationRef, *, auth: str | None = None) -> None:
-        """Ask the server to cancel an operation (best effort; it ends later as CANCELLED).
+        """Ask the server to cancel an operation or job (best effort; it ends later CANCELLED).
 
         Tuning operations (``tunedModels/*/operations/*``) are cancelled through v1, the only
         version of the Gemini API that serves their cancel.
@@ -195,6 +199,9 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
 
     async def delete(self, operation: OperationRef, *, auth: str | None = None) -> None:
         """Delete an operation record (it does not cancel it); the name then answers 404.
+
+        For a job, Google deletes the job itself (Vertex AI answers the operation deleting it,
+        which is not returned).
 
         Top-level ``operations/*`` are deleted through v1, the only version that serves it.
         """
@@ -235,6 +242,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         notifications: Notifications | None = None,
     ) -> Operation:
         """Poll until the operation is done; return it, succeeded or failed.
+
+        A job is polled with GET until its ``state`` ends (docs/jobs.md says which states do).
 
         The first poll is immediate, then one every ``poll_interval`` seconds. ``timeout`` is a
         hard deadline in seconds on the monotonic clock (None: wait forever): no sleep and no

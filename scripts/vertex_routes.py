@@ -216,6 +216,8 @@ JOBS_INTRO = (
     "documents' `flatPath`s: `get` and `delete` use the job name, `cancel` adds `:cancel`",
     "(POST), `list` lists the collection. The data, with each list's field and query",
     "parameters and each job's `state` values, is `gemini_ops/_discovery/vertex_jobs.json`.",
+    "Gemini API tuned models, which no pinned document describes, and which states end a job",
+    "are in [jobs.md](jobs.md).",
 )
 
 SELECTORS = (
