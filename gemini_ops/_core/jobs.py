@@ -118,18 +118,58 @@ def _invalid(problem: str) -> InvalidResponseError:
     return InvalidResponseError(f"invalid job: {problem}", http_status=200)
 
 
+def _percent(done: float | None, total: float | None) -> float | None:
+    if done is None or total is None or done < 0 or total <= 0:
+        return None
+    return min(100.0, 100.0 * done / total)
+
+
+def _field(raw: Mapping[str, Any], *path: str) -> object:
+    value: object = raw
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
 def _completion(raw: Mapping[str, Any]) -> float | None:
-    """(successful + failed) / all, in percent, from a ``completionStats``; None if unknown."""
+    """(successful + failed) / all, from a ``completionStats``; None while the total is unknown."""
     stats = raw.get("completionStats")
     if not isinstance(stats, Mapping):
         return None
     counts = [_number(stats.get(key)) for key in ("successfulCount", "failedCount")]
     incomplete = _number(stats.get("incompleteCount"))
     finished = sum(c for c in counts if c is not None)
-    if incomplete is None or incomplete < 0 or finished < 0:
+    if incomplete is None or incomplete < 0:
         return None  # -1: Google does not know the total yet
-    total = finished + incomplete
-    return min(100.0, 100.0 * finished / total) if total > 0 else None
+    return _percent(finished, finished + incomplete)
+
+
+# The states of a hyperparameter tuning job's Trial that mean it is over.
+_TRIALS_OVER = frozenset({"SUCCEEDED", "INFEASIBLE"})
+
+
+def _trials(raw: Mapping[str, Any]) -> float | None:
+    """Trials over (SUCCEEDED, INFEASIBLE) against ``maxTrialCount``."""
+    trials = raw.get("trials")
+    if not isinstance(trials, list):
+        trials = []
+    over = sum(1 for t in trials if isinstance(t, Mapping) and t.get("state") in _TRIALS_OVER)
+    return _percent(float(over), _number(raw.get("maxTrialCount")))
+
+
+def _epochs(raw: Mapping[str, Any]) -> float | None:
+    """``tuningJobMetadata.completedEpochCount`` against the epochs asked for (v1beta1)."""
+    return _percent(
+        _number(_field(raw, "tuningJobMetadata", "completedEpochCount")),
+        _number(_field(raw, "supervisedTuningSpec", "hyperParameters", "epochCount")),
+    )
+
+
+# What each kind of job reports of its progress, besides ``completionStats``.
+_PROGRESS = {
+    Family.VERTEX_HYPERPARAMETER_TUNING_JOB: _trials,
+    Family.VERTEX_TUNING_JOB: _epochs,
+}
 
 
 class Job(Operation):
@@ -215,14 +255,20 @@ class Job(Operation):
 
     @property
     def progress(self) -> float | None:
-        """Percent complete, 0-100: 100 when done, else from ``completionStats``, else None.
+        """Percent complete, 0-100: 100 when done, else what the job reports, else None.
 
-        ``completionStats`` (batch prediction jobs) gives successful + failed entities over
-        all of them; a job that reports no such count has no progress to show.
+        Batch prediction jobs: ``completionStats`` (successful + failed entities over all of
+        them). Hyperparameter tuning jobs: trials over against ``maxTrialCount``. Tuning jobs
+        (v1beta1): ``tuningJobMetadata.completedEpochCount`` against the ``epochCount`` asked
+        for. Other jobs and Gemini API tuned models report no total: None.
         """
         if self.done:
             return 100.0
-        return _completion(self._raw)
+        progress = _completion(self._raw)
+        other = _PROGRESS.get(self.family)
+        if progress is None and other is not None:
+            progress = other(self._raw)
+        return progress
 
     def tuned_model_name(self) -> str | None:
         """The tuned model this job makes, or None.

@@ -210,6 +210,55 @@ def test_progress_from_completion_stats(stats: object, progress: float | None) -
     assert job("JOB_STATE_RUNNING", completionStats=stats).progress == progress
 
 
+HPT = "projects/p/locations/l/hyperparameterTuningJobs/7"
+
+
+@pytest.mark.parametrize(
+    ("fields", "progress"),
+    [
+        (
+            {
+                "maxTrialCount": 4,
+                "trials": [
+                    {"state": "SUCCEEDED"},
+                    {"state": "INFEASIBLE"},
+                    {"state": "ACTIVE"},
+                    "junk",
+                ],
+            },
+            50.0,
+        ),
+        ({"maxTrialCount": 4}, 0.0),
+        ({"trials": [{"state": "SUCCEEDED"}]}, None),
+        ({"maxTrialCount": 0, "trials": []}, None),
+        ({"maxTrialCount": "x", "trials": "x"}, None),
+    ],
+)
+def test_progress_of_a_hyperparameter_tuning_job(
+    fields: dict[str, Any], progress: float | None
+) -> None:
+    assert job("JOB_STATE_RUNNING", HPT, **fields).progress == progress
+
+
+@pytest.mark.parametrize(
+    ("fields", "progress"),
+    [
+        (
+            {
+                "tuningJobMetadata": {"completedEpochCount": "1"},
+                "supervisedTuningSpec": {"hyperParameters": {"epochCount": "4"}},
+            },
+            25.0,
+        ),
+        ({"tuningJobMetadata": {"completedEpochCount": "1"}}, None),
+        ({"supervisedTuningSpec": {"hyperParameters": {"epochCount": "4"}}}, None),
+        ({"tuningJobMetadata": "x", "supervisedTuningSpec": {"hyperParameters": 3}}, None),
+    ],
+)
+def test_progress_of_a_tuning_job(fields: dict[str, Any], progress: float | None) -> None:
+    assert job("JOB_STATE_RUNNING", TUNING, **fields).progress == progress
+
+
 def test_progress_is_none_without_stats_and_100_when_done() -> None:
     assert job("JOB_STATE_RUNNING", PIPELINE).progress is None
     assert job("CREATING", TUNED).progress is None
