@@ -191,8 +191,9 @@ class Emulator:
         throughout). `fate` is `"succeed"` or `"fail"` (None: `"fail"` when `error` is given); a
         failing Vertex AI job reports `error` (a google.rpc.Status; default code 13).
         `partial_success` ends a JobState job `JOB_STATE_PARTIALLY_SUCCEEDED`. A cancel makes
-        the job CANCELLING for `cancel_delay` seconds (default: the emulator's), then CANCELLED. `fields` are laid over the job's
-        default payload (not its name, state, error or times). Returns the job's JSON.
+        the job CANCELLING for `cancel_delay` seconds (default: the emulator's), then CANCELLED.
+        `fields` are laid over the job's default payload (not its name, state, error or times).
+        Returns the job's JSON.
         """
         with _translated():
             record = self.state.jobs.create(
