@@ -239,8 +239,68 @@ def session() -> Iterator[requests.Session]:
         yield s
 
 
+# The job endpoints: operationId -> (path parameters, names to create, API versions).
+JOB_CALLS: dict[str, tuple[dict[str, str], list[str], tuple[str, ...]]] = {
+    "getTunedModel": ({"tunedModel": "t1"}, ["tunedModels/t1"], ("v1beta",)),
+    "deleteTunedModel": ({"tunedModel": "t1"}, ["tunedModels/t1"], ("v1beta",)),
+    "listTunedModels": ({}, ["tunedModels/t1", "tunedModels/t2"], ("v1beta",)),
+    **{
+        f"{verb}{collection[0].upper()}{collection[1:-1]}{'s' if verb == 'list' else ''}": (
+            {"project": "p1", "location": "us-central1"}
+            | ({} if verb == "list" else {collection[:-1]: "j1"}),
+            [f"{P}/{collection}/j1", f"{P}/{collection}/j2"][: 2 if verb == "list" else 1],
+            ("v1", "v1beta1"),
+        )
+        for collection in (
+            "batchPredictionJobs",
+            "tuningJobs",
+            "customJobs",
+            "hyperparameterTuningJobs",
+            "pipelineJobs",
+        )
+        for verb in ("get", "list", "cancel", "delete")
+        if not (collection == "tuningJobs" and verb == "delete")
+    },
+}
+
+
 def test_every_spec_operation_has_a_call() -> None:
-    assert set(OPERATIONS) == set(CALLS)
+    assert set(OPERATIONS) == set(CALLS) | set(JOB_CALLS)
+    assert not set(CALLS) & set(JOB_CALLS)
+
+
+@pytest.mark.parametrize("done", [False, True], ids=["running", "ended"])
+@pytest.mark.parametrize("operation_id", sorted(JOB_CALLS))
+def test_known_job(operation_id: str, done: bool, emu: Emulator, session: requests.Session) -> None:
+    path_parameters, names, versions = JOB_CALLS[operation_id]
+    operation = OPERATIONS[operation_id]
+    vertex = "vertex" in operation.definition.raw["tags"]
+    headers = (
+        {"Authorization": f"Bearer {emu.vertex_token}"}
+        if vertex
+        else {"x-goog-api-key": emu.api_key}
+    )
+    if operation_id == "deleteBatchPredictionJob" and not done:
+        return  # Google deletes a batch prediction job only once it has ended
+    for version in versions:
+        emu.reset()
+        for name in names:
+            emu.create_job(name, duration=0 if done else None)
+        query = {"pageSize": 1} if operation_id.startswith("list") else {}
+        case = operation.Case(path_parameters=path_parameters, query=query)
+        response = case.call_and_validate(
+            base_url=f"{emu.url}/{version}", session=session, headers=headers, checks=CHECKS
+        )
+        assert response.status_code == 200, (version, response.text)
+        payload = response.json()
+        if operation_id.startswith("get"):
+            assert payload["name"] == names[0]
+            assert isinstance(payload["state"], str)
+        if operation_id.startswith("list"):
+            (field,) = [key for key in payload if key != "nextPageToken"]
+            (shown,) = [job["name"] for job in payload[field]]  # one per page; order varies
+            assert shown in names
+            assert payload["nextPageToken"]
 
 
 @pytest.mark.parametrize("done", [False, True], ids=["running", "done"])
