@@ -120,7 +120,7 @@ def test_a_succeeded_job_gives_itself_as_result() -> None:
     )
     assert done.error is None
     assert done.result() == done.to_dict()
-    assert done.result()["outputInfo"] == {"gcsOutputDirectory": "gs://b/o"}  # type: ignore[index]
+    assert done.to_dict()["outputInfo"] == {"gcsOutputDirectory": "gs://b/o"}
     assert done.metadata is None
     assert isinstance(done, Operation)
 

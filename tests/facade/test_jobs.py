@@ -266,7 +266,7 @@ async def test_wait_polls_a_job_with_get_until_its_state_ends(
     seen: list[Operation] = []
     done = await make_api()("wait", name, poll_interval=0.01, timeout=5.0, on_progress=seen.append)
     assert isinstance(done, Job)
-    assert [job.state for job in seen] == [  # type: ignore[attr-defined]
+    assert [getattr(job, "state", None) for job in seen] == [
         "JOB_STATE_QUEUED",
         "JOB_STATE_RUNNING",
         "JOB_STATE_CANCELLING",
