@@ -32,8 +32,8 @@ from gemini_ops._core.operation import (
     Operation,
     OperationsPage,
     Status,
-    _number,
-    _slot_setter,
+    finite_number,
+    slot_setter,
 )
 
 __all__ = ["Job", "JobOutcome", "jobs_page", "outcome_of"]
@@ -136,8 +136,8 @@ def _completion(raw: Mapping[str, Any]) -> float | None:
     stats = raw.get("completionStats")
     if not isinstance(stats, Mapping):
         return None
-    counts = [_number(stats.get(key)) for key in ("successfulCount", "failedCount")]
-    incomplete = _number(stats.get("incompleteCount"))
+    counts = [finite_number(stats.get(key)) for key in ("successfulCount", "failedCount")]
+    incomplete = finite_number(stats.get("incompleteCount"))
     finished = sum(c for c in counts if c is not None)
     if incomplete is None or incomplete < 0:
         return None  # -1: Google does not know the total yet
@@ -154,14 +154,14 @@ def _trials(raw: Mapping[str, Any]) -> float | None:
     if not isinstance(trials, list):
         trials = []
     over = sum(1 for t in trials if isinstance(t, Mapping) and t.get("state") in _TRIALS_OVER)
-    return _percent(float(over), _number(raw.get("maxTrialCount")))
+    return _percent(float(over), finite_number(raw.get("maxTrialCount")))
 
 
 def _epochs(raw: Mapping[str, Any]) -> float | None:
     """``tuningJobMetadata.completedEpochCount`` against the epochs asked for (v1beta1)."""
     return _percent(
-        _number(_field(raw, "tuningJobMetadata", "completedEpochCount")),
-        _number(_field(raw, "supervisedTuningSpec", "hyperParameters", "epochCount")),
+        finite_number(_field(raw, "tuningJobMetadata", "completedEpochCount")),
+        finite_number(_field(raw, "supervisedTuningSpec", "hyperParameters", "epochCount")),
     )
 
 
@@ -295,12 +295,12 @@ def _family_of(name: str) -> Family:
     return family
 
 
-_set_name = _slot_setter("name")
-_set_done = _slot_setter("done")
-_set_metadata = _slot_setter("metadata")
-_set_response = _slot_setter("response")
-_set_error = _slot_setter("error")
-_set_raw = _slot_setter("_raw")
+_set_name = slot_setter("name")
+_set_done = slot_setter("done")
+_set_metadata = slot_setter("metadata")
+_set_response = slot_setter("response")
+_set_error = slot_setter("error")
+_set_raw = slot_setter("_raw")
 _set_family: Any = vars(Job)["family"].__set__
 _set_outcome: Any = vars(Job)["outcome"].__set__
 _set_state: Any = vars(Job)["state"].__set__

@@ -71,7 +71,7 @@ def _any_type(value: Mapping[str, Any] | None) -> str | None:
     return type_url.rsplit("/", 1)[-1].rsplit(".", 1)[-1] or None
 
 
-def _number(value: object) -> float | None:
+def finite_number(value: object) -> float | None:
     """A finite number from a JSON number or an int64 string; None otherwise."""
     if isinstance(value, bool):
         return None
@@ -101,21 +101,24 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
     if not metadata:
         return None
     for key in _PERCENT_KEYS:
-        number = _number(metadata.get(key))
+        number = finite_number(metadata.get(key))
         if number is not None:
             return _clamp_percent(number)
-    fraction = _number(metadata.get("progress"))
+    fraction = finite_number(metadata.get("progress"))
     if fraction is not None:
         return _clamp_percent(fraction * 100.0)
-    completed, total = _number(metadata.get("completedSteps")), _number(metadata.get("totalSteps"))
+    completed, total = (
+        finite_number(metadata.get("completedSteps")),
+        finite_number(metadata.get("totalSteps")),
+    )
     if completed is not None and total:
         return _clamp_percent(100.0 * completed / total)
     stats = metadata.get("batchStats")
     if isinstance(stats, Mapping):
-        requests = _number(stats.get("requestCount"))
+        requests = finite_number(stats.get("requestCount"))
         if requests:
-            finished = (_number(stats.get("successfulRequestCount")) or 0.0) + (
-                _number(stats.get("failedRequestCount")) or 0.0
+            finished = (finite_number(stats.get("successfulRequestCount")) or 0.0) + (
+                finite_number(stats.get("failedRequestCount")) or 0.0
             )
             return _clamp_percent(100.0 * finished / requests)
     return None
@@ -415,18 +418,19 @@ class Operation:
         return hash((self.name, self.done))
 
 
-def _slot_setter(slot: str) -> Callable[[Operation, Any], None]:
+def slot_setter(slot: str) -> Callable[[Operation, Any], None]:
+    """The setter of one of Operation's slots, for ``from_dict`` (here and in subclasses)."""
     setter: Callable[[Operation, Any], None] = vars(Operation)[slot].__set__
     return setter
 
 
 _new = object.__new__
-_set_name = _slot_setter("name")
-_set_done = _slot_setter("done")
-_set_metadata = _slot_setter("metadata")
-_set_response = _slot_setter("response")
-_set_error = _slot_setter("error")
-_set_raw = _slot_setter("_raw")
+_set_name = slot_setter("name")
+_set_done = slot_setter("done")
+_set_metadata = slot_setter("metadata")
+_set_response = slot_setter("response")
+_set_error = slot_setter("error")
+_set_raw = slot_setter("_raw")
 
 
 @attrs.frozen(slots=True)

@@ -46,6 +46,18 @@ SERVES: dict[Family, set[str]] = {
     Family.OPERATION: {"delete"},
     Family.VERTEX_LOCATION: {"get", "cancel", "delete", "wait"},
     Family.VERTEX_PUBLISHER_MODEL: {"get"},
+    # Jobs (docs/jobs.md): polled with get, no :wait.
+    Family.TUNED_MODEL_JOB: {"get", "delete"},
+    Family.VERTEX_BATCH_PREDICTION_JOB: {"get", "cancel", "delete"},
+    Family.VERTEX_TUNING_JOB: {"get", "cancel"},
+    Family.VERTEX_CUSTOM_JOB: {"get", "cancel", "delete"},
+    Family.VERTEX_HYPERPARAMETER_TUNING_JOB: {"get", "cancel", "delete"},
+    Family.VERTEX_PIPELINE_JOB: {"get", "cancel", "delete"},
+}
+# The state a job ends in, per family, as each answers a get.
+ENDED = {
+    Family.TUNED_MODEL_JOB: "ACTIVE",
+    Family.VERTEX_PIPELINE_JOB: "PIPELINE_STATE_SUCCEEDED",
 }
 
 # Segments: mostly plausible ids, sometimes anything at all (slashes, dots, escapes, unicode).
@@ -93,6 +105,10 @@ class Recorder:
             name = json.loads(request.content)["operationName"]
         else:
             name = path.split("?", 1)[0].split("/", 2)[2].removesuffix(":wait")
+        family = parse_name(name).family
+        if family.is_job:
+            state = ENDED.get(family, "JOB_STATE_SUCCEEDED")
+            return httpx.Response(200, json={"name": name, "state": state})
         return httpx.Response(200, json={"name": name, "done": True, "response": {}})
 
 
