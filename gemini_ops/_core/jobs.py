@@ -35,6 +35,7 @@ from gemini_ops._core.operation import (
     finite_number,
     slot_setter,
 )
+from gemini_ops._core.rpc import RPC_CODES
 
 __all__ = ["Job", "JobOutcome", "jobs_page", "outcome_of"]
 
@@ -99,7 +100,11 @@ _ENUM: Mapping[Family, str] = MappingProxyType(
 )
 
 # The google.rpc code a job that ended badly gets when Google sent no ``error`` with it.
-_CODE_FOR = {JobOutcome.FAILED: 2, JobOutcome.CANCELLED: 1, JobOutcome.EXPIRED: 4}
+_CODE_FOR = {
+    JobOutcome.FAILED: RPC_CODES["UNKNOWN"],
+    JobOutcome.CANCELLED: RPC_CODES["CANCELLED"],
+    JobOutcome.EXPIRED: RPC_CODES["DEADLINE_EXCEEDED"],
+}
 
 
 def state_enum(family: Family) -> str:

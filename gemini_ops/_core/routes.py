@@ -160,6 +160,11 @@ def _vertex_refusal(name: str, pattern: str, method: str, version: str) -> Unsup
     return UnsupportedMethodError(name, method, here, reason=reason)
 
 
+def _is_vertex_job(parsed: ParsedName | ParsedParent) -> bool:
+    """A Vertex AI job or job collection (routed by ``vertex_routes.job_collection``)."""
+    return parsed.family.is_job and parsed.backend == "vertex_ai"
+
+
 def _job_key(segments: list[str]) -> str:
     """The collection pattern (``projects/*/locations/*/tuningJobs``) of a collection's segments."""
     return "/".join("*" if index % 2 else s for index, s in enumerate(segments))
@@ -206,17 +211,20 @@ def _vertex_job_request(parsed: ParsedName, method: Method, configured_version: 
 
 
 def list_field(parent: ParsedParent, configured_version: str) -> str:
-    """The field the list of ``parent`` answers in: ``operations``, or a job collection's."""
-    if parent.family.is_job and parent.family.backend == "vertex_ai":
+    """The field the list of ``parent`` answers in: ``operations``, or a job collection's.
+
+    For a ``parent`` that `list_request` accepted in ``configured_version``.
+    """
+    if _is_vertex_job(parent):
+        # list_request has refused the versions that serve no list of this collection.
         collection = vertex_routes.job_collection(_job_key(parent.name.split("/")))
-        served = collection.get(configured_version)
-        return served.list_field if served is not None else parent.name.rpartition("/")[2]
+        return collection[configured_version].list_field
     return _LIST_FIELDS.get(parent.family, "operations")
 
 
 def supports(parsed: ParsedName, method: Method, configured_version: str) -> bool:
     """True when Google serves ``method`` on ``parsed`` (in that version, for Vertex AI)."""
-    if parsed.family.is_job and parsed.backend == "vertex_ai":
+    if _is_vertex_job(parsed):
         served = _job_served(_job_key(parsed.name.split("/")[:-1]), configured_version)
         return method != "list" and method in served
     if parsed.pattern is not None:
@@ -247,7 +255,7 @@ def operation_request(
 
     Jobs are polled with ``get``: ``wait`` is never served on them.
     """
-    if parsed.family.is_job and parsed.backend == "vertex_ai":
+    if _is_vertex_job(parsed):
         return _vertex_job_request(parsed, method, configured_version)
     if parsed.pattern is not None:
         if method not in _vertex_served(parsed.pattern, configured_version):
@@ -276,7 +284,7 @@ def list_request(parent: ParsedParent, configured_version: str, **query: Any) ->
 
     Raises UnsupportedMethodError when Google serves no list there.
     """
-    if parent.family.is_job and parent.backend == "vertex_ai":
+    if _is_vertex_job(parent):
         segments = parent.name.split("/")
         key = _job_key(segments)
         if "list" not in _job_served(key, configured_version):
