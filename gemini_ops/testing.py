@@ -6,6 +6,7 @@
 
     with Emulator() as emu:
         emu.create_operation("batches/b1", duration=0.5)
+        emu.create_job("projects/p/locations/us-central1/batchPredictionJobs/1", duration=2)
         # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
