@@ -60,6 +60,8 @@ _ID = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,254}")
 # Share of a job's run spent QUEUED, then (up to the second mark) PENDING, before RUNNING.
 _QUEUED_UNTIL = 0.1
 _PENDING_UNTIL = 0.2
+# The most of its work a job that fails or is cancelled shows done.
+_UNFINISHED = 0.99
 # A job that runs until told: its run counts as `elapsed / (elapsed + this)` of the way done.
 _OPEN_ENDED_HALF_LIFE = 30.0
 
@@ -122,7 +124,10 @@ def collections() -> dict[str, Collection]:
     found: dict[str, Collection] = {}
     for pattern, versions in routes.items():
         name = pattern.split("/")[-1]
-        described = next(iter(resources[pattern].values()))
+        described, *others = resources[pattern].values()
+        if any(other != described for other in others):
+            # One payload per collection serves every version: say so if the documents diverge.
+            raise RuntimeError(f"{_TABLE}: {pattern} differs between versions; serve each one")
         found[name] = Collection(
             name=name,
             surface="vertex",
@@ -217,7 +222,8 @@ class JobRecord:
     created: float
     created_wall: float
     duration: float | None
-    fate: JobEnding  # `at` is unused: the scheduled end is created + duration
+    fate: Phase  # how the run ends: succeeded, partial or failed
+    fate_error: JSONObject | None
     cancel_delay: float
     fields: JSONObject | None
     forced: JobEnding | None = None
@@ -249,7 +255,7 @@ class JobRecord:
         candidates = []
         if self.duration is not None:
             end = self.created + self.duration
-            candidates.append(JobEnding(end, self.fate.phase, self.fate.error))
+            candidates.append(JobEnding(end, self.fate, self.fate_error))
         if self.forced is not None:
             candidates.append(self.forced)
         if self.cancel_requested is not None:
@@ -339,7 +345,9 @@ class _View:
     def progress(self) -> float:
         if self.phase in {"succeeded", "partial"}:
             return 1.0
-        return self.record.run_fraction(self.at) if self.started else 0.0
+        fraction = self.record.run_fraction(self.at) if self.started else 0.0
+        # A job that failed or was cancelled left some of its work undone, even at its run's end.
+        return min(fraction, _UNFINISHED) if self.ended else fraction
 
     def state(self) -> str:
         collection = self.record.job.collection
@@ -383,11 +391,10 @@ class _View:
             body["error"] = copy.deepcopy(end.error)
         return body
 
-    def running_share(self, slots: int) -> tuple[int, float]:
-        """Which of `slots` equal parts of the run is under way, and how far into it (0..1)."""
+    def current_slot(self, slots: int) -> int:
+        """Which of `slots` equal parts of the run is under way (`slots`: all are done)."""
         done = self.progress * slots
-        index = min(int(done), slots - 1) if done < slots else slots
-        return index, done - index if index < slots else 0.0
+        return min(int(done), slots - 1) if done < slots else slots
 
 
 def _worker_pool() -> list[JSONObject]:
@@ -500,7 +507,7 @@ def _trials(view: _View) -> list[JSONObject]:
     # Trials run two at a time, in rounds that split the run evenly.
     record = view.record
     rounds = _HPT_TRIALS // _HPT_PARALLEL
-    current, _ = view.running_share(rounds)
+    current = view.current_slot(rounds)
     trials = []
     for index in range(min(_HPT_TRIALS, (current + 1) * _HPT_PARALLEL)):
         round_ = index // _HPT_PARALLEL
@@ -518,7 +525,8 @@ def _trials(view: _View) -> list[JSONObject]:
             }
             trial["endTime"] = timestamp(record.wall(_round_start(view, round_ + 1, rounds)))
         else:
-            trial["state"] = "STOPPING" if view.phase in {"cancelling", "cancelled"} else "ACTIVE"
+            stopping = view.phase in {"cancelling", "cancelled", "failed"}
+            trial["state"] = "STOPPING" if stopping else "ACTIVE"
         trials.append(trial)
     return trials
 
@@ -557,7 +565,7 @@ def _tasks(view: _View) -> list[JSONObject]:
     # The tasks run one after the other, splitting the run evenly.
     record = view.record
     count = len(_PIPELINE_TASKS)
-    current, _ = view.running_share(count)
+    current = view.current_slot(count)
     tasks = []
     for index, task_name in enumerate(_PIPELINE_TASKS[: current + 1]):
         start = record.wall(_round_start(view, index, count))
@@ -704,7 +712,8 @@ class JobStore:
                 created=self.state.clock(),
                 created_wall=self.state.wall_clock(),
                 duration=seconds,
-                fate=JobEnding(0.0, phase, checked_error),
+                fate=phase,
+                fate_error=checked_error,
                 cancel_delay=0.0 if delay is None else delay,
                 fields=checked_fields,
             )
@@ -731,7 +740,7 @@ class JobStore:
         with self._lock:
             record = self.get(name)
             if fate is None and error is None and partial_success is None:
-                phase, checked_error = record.fate.phase, record.fate.error
+                phase, checked_error = record.fate, record.fate_error
             else:
                 phase, checked_error = _check_fate(
                     record.job.collection, fate, error, partial_success
