@@ -206,7 +206,7 @@ class Emulator:
                 cancel_delay=cancel_delay,
                 fields=fields,
             )
-            return record.render(self.state.clock(), None)
+            return record.render(self.state.clock())
 
     def complete_job(
         self,
@@ -221,7 +221,7 @@ class Emulator:
             record = self.state.jobs.complete(
                 name, fate=fate, error=error, partial_success=partial_success
             )
-            return record.render(self.state.clock(), None)
+            return record.render(self.state.clock())
 
     def inject_fault(
         self,

@@ -311,10 +311,13 @@ class JobRecord:
         """Wall-clock time (epoch seconds) of monotonic time `at`."""
         return self.created_wall + (at - self.created)
 
-    def render(self, now: float, version: str | None, *, listed: bool = False) -> JSONObject:
-        """The job as Google shows it at `now` in API `version` (`listed`: in a list answer)."""
+    def render(self, now: float, *, listed: bool = False) -> JSONObject:
+        """The job as Google shows it at `now` (`listed`: in a list answer).
+
+        Every version that serves a collection has the same fields for what is shown here.
+        """
         phase, shown_at = self.phase(now)
-        view = _View(self, phase, shown_at, version or "", listed)
+        view = _View(self, phase, shown_at, listed)
         body = _RENDERERS[self.job.collection.name](view)
         if self.fields is not None:
             body.update(copy.deepcopy(self.fields))
@@ -329,7 +332,6 @@ class _View:
     record: JobRecord
     phase: Phase
     at: float  # the moment shown: now, or the end
-    version: str
     listed: bool
 
     @property
@@ -772,7 +774,7 @@ class JobStore:
             record = self.get(name)
             now = self.state.clock()
             if record.job.collection.name == "batchPredictionJobs" and not record.is_done(now):
-                state = _View(record, *record.phase(now), "", False).state()
+                state = _View(record, *record.phase(now), listed=False).state()
                 raise ApiError(
                     400,
                     f"BatchPredictionJob {name} is in state {state}: only a job that has "
@@ -866,7 +868,7 @@ def serve_job(
     store = state.jobs
     now = state.clock()
     if route.action == "get":
-        return store.get(route.target).render(now, route.version)
+        return store.get(route.target).render(now)
     if route.action == "list":
         return _list(state, route, params, repeat=repeat)
     if route.action == "cancel":
@@ -977,7 +979,7 @@ def _list(
             continue
         if after is not None and (record.seq >= after if descending else record.seq <= after):
             continue
-        body = record.render(now, route.version, listed=True)
+        body = record.render(now, listed=True)
         if keep is not None and not keep(body):
             continue
         if len(shown) == size:
