@@ -6,6 +6,7 @@
 
     with Emulator() as emu:
         emu.create_operation("batches/b1", duration=0.5)
+        emu.create_job("projects/p/locations/us-central1/batchPredictionJobs/1", duration=2)
         # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
@@ -205,7 +206,7 @@ class Emulator:
                 cancel_delay=cancel_delay,
                 fields=fields,
             )
-            return record.render(self.state.clock(), None)
+            return record.render(self.state.clock())
 
     def complete_job(
         self,
@@ -220,7 +221,7 @@ class Emulator:
             record = self.state.jobs.complete(
                 name, fate=fate, error=error, partial_success=partial_success
             )
-            return record.render(self.state.clock(), None)
+            return record.render(self.state.clock())
 
     def inject_fault(
         self,

@@ -94,10 +94,10 @@ async def _jobs(
             cancel_delay=data.get("cancel_delay"),
             fields=data.get("fields"),
         )
-        return json_response(record.render(state.clock(), None))
+        return json_response(record.render(state.clock()))
     if path == "/jobs" and method == "GET":
         now = state.clock()
-        return json_response({"jobs": [r.render(now, None) for r in state.jobs.jobs()]})
+        return json_response({"jobs": [r.render(now) for r in state.jobs.jobs()]})
     if path == "/jobs:complete" and method == "POST":
         data = await json_body(request, _JOB_COMPLETE_FIELDS)
         record = state.jobs.complete(
@@ -106,7 +106,7 @@ async def _jobs(
             error=data.get("error"),
             partial_success=data.get("partial_success"),
         )
-        return json_response(record.render(state.clock(), None))
+        return json_response(record.render(state.clock()))
     raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
 
 

@@ -60,6 +60,8 @@ _ID = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,254}")
 # Share of a job's run spent QUEUED, then (up to the second mark) PENDING, before RUNNING.
 _QUEUED_UNTIL = 0.1
 _PENDING_UNTIL = 0.2
+# The most of its work a job that fails or is cancelled shows done.
+_UNFINISHED = 0.99
 # A job that runs until told: its run counts as `elapsed / (elapsed + this)` of the way done.
 _OPEN_ENDED_HALF_LIFE = 30.0
 
@@ -122,7 +124,10 @@ def collections() -> dict[str, Collection]:
     found: dict[str, Collection] = {}
     for pattern, versions in routes.items():
         name = pattern.split("/")[-1]
-        described = next(iter(resources[pattern].values()))
+        described, *others = resources[pattern].values()
+        if any(other != described for other in others):
+            # One payload per collection serves every version: say so if the documents diverge.
+            raise RuntimeError(f"{_TABLE}: {pattern} differs between versions; serve each one")
         found[name] = Collection(
             name=name,
             surface="vertex",
@@ -217,7 +222,8 @@ class JobRecord:
     created: float
     created_wall: float
     duration: float | None
-    fate: JobEnding  # `at` is unused: the scheduled end is created + duration
+    fate: Phase  # how the run ends: succeeded, partial or failed
+    fate_error: JSONObject | None
     cancel_delay: float
     fields: JSONObject | None
     forced: JobEnding | None = None
@@ -249,7 +255,7 @@ class JobRecord:
         candidates = []
         if self.duration is not None:
             end = self.created + self.duration
-            candidates.append(JobEnding(end, self.fate.phase, self.fate.error))
+            candidates.append(JobEnding(end, self.fate, self.fate_error))
         if self.forced is not None:
             candidates.append(self.forced)
         if self.cancel_requested is not None:
@@ -305,10 +311,13 @@ class JobRecord:
         """Wall-clock time (epoch seconds) of monotonic time `at`."""
         return self.created_wall + (at - self.created)
 
-    def render(self, now: float, version: str | None, *, listed: bool = False) -> JSONObject:
-        """The job as Google shows it at `now` in API `version` (`listed`: in a list answer)."""
+    def render(self, now: float, *, listed: bool = False) -> JSONObject:
+        """The job as Google shows it at `now` (`listed`: in a list answer).
+
+        Every version that serves a collection has the same fields for what is shown here.
+        """
         phase, shown_at = self.phase(now)
-        view = _View(self, phase, shown_at, version or "", listed)
+        view = _View(self, phase, shown_at, listed)
         body = _RENDERERS[self.job.collection.name](view)
         if self.fields is not None:
             body.update(copy.deepcopy(self.fields))
@@ -323,7 +332,6 @@ class _View:
     record: JobRecord
     phase: Phase
     at: float  # the moment shown: now, or the end
-    version: str
     listed: bool
 
     @property
@@ -339,7 +347,9 @@ class _View:
     def progress(self) -> float:
         if self.phase in {"succeeded", "partial"}:
             return 1.0
-        return self.record.run_fraction(self.at) if self.started else 0.0
+        fraction = self.record.run_fraction(self.at) if self.started else 0.0
+        # A job that failed or was cancelled left some of its work undone, even at its run's end.
+        return min(fraction, _UNFINISHED) if self.ended else fraction
 
     def state(self) -> str:
         collection = self.record.job.collection
@@ -383,11 +393,10 @@ class _View:
             body["error"] = copy.deepcopy(end.error)
         return body
 
-    def running_share(self, slots: int) -> tuple[int, float]:
-        """Which of `slots` equal parts of the run is under way, and how far into it (0..1)."""
+    def current_slot(self, slots: int) -> int:
+        """Which of `slots` equal parts of the run is under way (`slots`: all are done)."""
         done = self.progress * slots
-        index = min(int(done), slots - 1) if done < slots else slots
-        return index, done - index if index < slots else 0.0
+        return min(int(done), slots - 1) if done < slots else slots
 
 
 def _worker_pool() -> list[JSONObject]:
@@ -500,7 +509,7 @@ def _trials(view: _View) -> list[JSONObject]:
     # Trials run two at a time, in rounds that split the run evenly.
     record = view.record
     rounds = _HPT_TRIALS // _HPT_PARALLEL
-    current, _ = view.running_share(rounds)
+    current = view.current_slot(rounds)
     trials = []
     for index in range(min(_HPT_TRIALS, (current + 1) * _HPT_PARALLEL)):
         round_ = index // _HPT_PARALLEL
@@ -518,7 +527,8 @@ def _trials(view: _View) -> list[JSONObject]:
             }
             trial["endTime"] = timestamp(record.wall(_round_start(view, round_ + 1, rounds)))
         else:
-            trial["state"] = "STOPPING" if view.phase in {"cancelling", "cancelled"} else "ACTIVE"
+            stopping = view.phase in {"cancelling", "cancelled", "failed"}
+            trial["state"] = "STOPPING" if stopping else "ACTIVE"
         trials.append(trial)
     return trials
 
@@ -557,7 +567,7 @@ def _tasks(view: _View) -> list[JSONObject]:
     # The tasks run one after the other, splitting the run evenly.
     record = view.record
     count = len(_PIPELINE_TASKS)
-    current, _ = view.running_share(count)
+    current = view.current_slot(count)
     tasks = []
     for index, task_name in enumerate(_PIPELINE_TASKS[: current + 1]):
         start = record.wall(_round_start(view, index, count))
@@ -704,7 +714,8 @@ class JobStore:
                 created=self.state.clock(),
                 created_wall=self.state.wall_clock(),
                 duration=seconds,
-                fate=JobEnding(0.0, phase, checked_error),
+                fate=phase,
+                fate_error=checked_error,
                 cancel_delay=0.0 if delay is None else delay,
                 fields=checked_fields,
             )
@@ -731,7 +742,7 @@ class JobStore:
         with self._lock:
             record = self.get(name)
             if fate is None and error is None and partial_success is None:
-                phase, checked_error = record.fate.phase, record.fate.error
+                phase, checked_error = record.fate, record.fate_error
             else:
                 phase, checked_error = _check_fate(
                     record.job.collection, fate, error, partial_success
@@ -763,7 +774,7 @@ class JobStore:
             record = self.get(name)
             now = self.state.clock()
             if record.job.collection.name == "batchPredictionJobs" and not record.is_done(now):
-                state = _View(record, *record.phase(now), "", False).state()
+                state = _View(record, *record.phase(now), listed=False).state()
                 raise ApiError(
                     400,
                     f"BatchPredictionJob {name} is in state {state}: only a job that has "
@@ -857,7 +868,7 @@ def serve_job(
     store = state.jobs
     now = state.clock()
     if route.action == "get":
-        return store.get(route.target).render(now, route.version)
+        return store.get(route.target).render(now)
     if route.action == "list":
         return _list(state, route, params, repeat=repeat)
     if route.action == "cancel":
@@ -968,7 +979,7 @@ def _list(
             continue
         if after is not None and (record.seq >= after if descending else record.seq <= after):
             continue
-        body = record.render(now, route.version, listed=True)
+        body = record.render(now, listed=True)
         if keep is not None and not keep(body):
             continue
         if len(shown) == size:

@@ -286,6 +286,27 @@ def test_batch_prediction_completion_stats_count_up(
     assert int(stats["successfulCount"]) + int(stats["incompleteCount"]) == 100
 
 
+def test_a_job_failing_at_the_end_of_its_run_left_work_undone(
+    emulator: Emulator, client: httpx.Client, clock: FakeClock
+) -> None:
+    batch, trials, pipeline = (
+        f"{P}/batchPredictionJobs/1",
+        f"{P}/hyperparameterTuningJobs/1",
+        f"{P}/pipelineJobs/1",
+    )
+    for name in (batch, trials, pipeline):
+        emulator.create_job(name, duration=DURATION, fate="fail")
+    clock.at(100)
+    assert get(client, batch)["completionStats"] == {
+        "successfulCount": "99",
+        "incompleteCount": "1",
+    }
+    states = [t["state"] for t in get(client, trials)["trials"]]
+    assert states == ["SUCCEEDED"] * 6 + ["STOPPING"] * 2
+    tasks = get(client, pipeline)["jobDetail"]["taskDetails"]
+    assert [t["state"] for t in tasks] == ["SUCCEEDED", "SUCCEEDED", "FAILED"]
+
+
 def test_hyperparameter_tuning_trials_run_two_at_a_time(
     emulator: Emulator, client: httpx.Client, clock: FakeClock
 ) -> None:
