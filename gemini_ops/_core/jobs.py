@@ -158,7 +158,8 @@ def _trials(raw: Mapping[str, Any]) -> float | None:
     trials = raw.get("trials")
     if not isinstance(trials, list):
         trials = []
-    over = sum(1 for t in trials if isinstance(t, Mapping) and t.get("state") in _TRIALS_OVER)
+    states = [t.get("state") for t in trials if isinstance(t, Mapping)]
+    over = sum(1 for state in states if isinstance(state, str) and state in _TRIALS_OVER)
     return _percent(float(over), finite_number(raw.get("maxTrialCount")))
 
 
@@ -220,6 +221,8 @@ class Job(Operation):
             raise _invalid("missing or non-string 'name'")
         if family is None:
             family = _family_of(name)
+        elif not family.is_job:
+            raise ValueError(f"{family} is not a job family")
         state = data.get("state")
         if state is not None and not isinstance(state, str):
             raise _invalid(f"'state' must be a string, got {type(state).__name__}")

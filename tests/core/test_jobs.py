@@ -7,6 +7,8 @@ import pickle
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gemini_ops import (
     InvalidResponseError,
@@ -229,6 +231,7 @@ HPT = "projects/p/locations/l/hyperparameterTuningJobs/7"
             50.0,
         ),
         ({"maxTrialCount": 4}, 0.0),
+        ({"maxTrialCount": 2, "trials": [{"state": ["SUCCEEDED"]}, {"state": "SUCCEEDED"}]}, 50.0),
         ({"trials": [{"state": "SUCCEEDED"}]}, None),
         ({"maxTrialCount": 0, "trials": []}, None),
         ({"maxTrialCount": "x", "trials": "x"}, None),
@@ -335,3 +338,56 @@ def test_a_page_of_jobs() -> None:
 def test_malformed_pages_raise(data: object, problem: str) -> None:
     with pytest.raises(InvalidResponseError, match=problem):
         jobs_page(data, Family.VERTEX_TUNING_JOB, "tuningJobs")
+
+
+def test_a_family_that_is_no_job_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a job family"):
+        Job.from_dict({"name": BATCH}, Family.BATCH)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+fields = st.sampled_from(
+    [
+        "state",
+        "error",
+        "completionStats",
+        "trials",
+        "maxTrialCount",
+        "tuningJobMetadata",
+        "supervisedTuningSpec",
+        "tunedModel",
+        "other",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(
+        [BATCH, PIPELINE, TUNING, TUNED, HPT, "projects/p/locations/l/customJobs/c"]
+    ),
+    body=st.dictionaries(fields, json_values, max_size=6),
+    nested=st.dictionaries(st.text(max_size=6), json_values, max_size=4),
+)
+def test_arbitrary_json_never_crashes_a_job(
+    name: str, body: dict[str, Any], nested: dict[str, Any]
+) -> None:
+    data = {**body, "name": name}
+    if "completionStats" not in data:
+        data["completionStats"] = nested
+    try:
+        parsed = Job.from_dict(data)
+    except InvalidResponseError:
+        return
+    assert parsed.done is (parsed.outcome is not JobOutcome.RUNNING)
+    progress = parsed.progress
+    assert progress is None or 0.0 <= progress <= 100.0
+    parsed.tuned_model_name()
+    assert parsed.to_dict() == data
+    if parsed.failed:
+        with pytest.raises(OperationFailedError):
+            parsed.result()
