@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gemini_ops import (
+    InvalidNameError,
     InvalidResponseError,
     Job,
     JobOutcome,
@@ -63,6 +64,37 @@ def test_the_state_tables_name_only_values_google_defines() -> None:
     assert set(enums) == set(TERMINAL)
     for enum_name, terminal in TERMINAL.items():
         assert set(terminal) < enums[enum_name], enum_name
+
+
+@pytest.mark.parametrize(
+    ("parent", "family"),
+    [
+        ("tunedModels", ParentFamily.TUNED_MODELS),
+        ("projects/p/locations/l/batchPredictionJobs", ParentFamily.VERTEX_BATCH_PREDICTION_JOB),
+        ("projects/p/locations/l/tuningJobs", ParentFamily.VERTEX_TUNING_JOB),
+        # A tuning job is also the parent of its own operations.
+        ("projects/p/locations/l/tuningJobs/t", ParentFamily.VERTEX_RESOURCE),
+        ("tunedModels/m", ParentFamily.TUNED_MODEL),
+    ],
+)
+def test_job_collections_parse(parent: str, family: ParentFamily) -> None:
+    parsed = parse_parent(parent)
+    assert parsed.family is family
+    assert parsed.family.is_job is (family.job_family is not None)
+
+
+@pytest.mark.parametrize(
+    "parent",
+    [
+        # A trailing /operations belongs to an operations parent, never to a job collection.
+        "projects/p/locations/l/batchPredictionJobs/operations",
+        "projects/p/locations/l/customJobs/x/y",
+        "projects/p/locations/l/BatchPredictionJobs",
+    ],
+)
+def test_what_is_no_job_collection(parent: str) -> None:
+    with pytest.raises(InvalidNameError):
+        parse_parent(parent)
 
 
 @pytest.mark.parametrize(
