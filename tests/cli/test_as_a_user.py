@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from extras import run_without
 
 from gemini_ops.testing import Emulator
 
@@ -271,33 +272,10 @@ def test_durations_take_units(emu: Emulator, given: str, ok: bool) -> None:
 
 # --------------------------------------------------------- a missing extra says which one (3)
 
-BLOCKER = """
-import runpy, sys
-from importlib.abc import MetaPathFinder
-
-class Missing(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-BLOCKED = set(sys.argv[1].split(","))
-sys.meta_path.insert(0, Missing())
-sys.argv = sys.argv[2:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-"""
-
 
 def without(modules: str, *argv: str) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` (a script path first) as if ``modules`` were not installed."""
-    return subprocess.run(
-        [sys.executable, "-c", BLOCKER, modules, *argv],
-        capture_output=True,
-        text=True,
-        env=environ(),
-        timeout=60,
-        check=False,
-    )
+    return run_without(modules, *argv, env=environ())
 
 
 @pytest.mark.parametrize(
