@@ -3,27 +3,40 @@
 From the outside in, a request sent by a client from `build_client` / `build_async_client`
 passes through:
 
-1. the client's ``send()``, which turns an error answer (status >= 400) into an `ApiError`
-   subclass and an httpx exception into `TransportError`. It runs *after* httpx's auth flow, so
-   an auth (e.g. a google-auth refresh after a 401) still sees the raw answer; and before any
-   caller parses the answer, so raw generated endpoint calls raise the same typed errors (the
-   generated code would otherwise crash on a 499).
+1. the client's ``send()``, which bounds the whole call by the request timeout (see
+   `_CallBound`), turns an error answer (status >= 400) into an `ApiError` subclass, a redirect
+   (3xx, never followed) into `InvalidResponseError`, and an httpx exception into
+   `TransportError`. It runs *after* httpx's auth flow, so an auth (e.g. a google-auth refresh
+   after a 401) still sees the raw answer; and before any caller parses the answer, so raw
+   generated endpoint calls raise the same typed errors (the generated code would otherwise
+   crash on a 499).
 2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
 3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
    of `deadline_scope` (see `gemini_ops._http.deadline`).
-4. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client`.
+4. the network: an `httpx.HTTPTransport` whose sockets never wait past the deadline
+   (`DeadlineBackend`), or the caller's own `httpx.Client`, never allowed to follow a redirect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import contextlib
+import contextvars
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
+import anyio
+import httpcore
 import httpx
 
+from gemini_ops._core import timing
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
 from gemini_ops._core.validate import check_seconds
-from gemini_ops._http.deadline import DeadlineReachedError
+from gemini_ops._http.deadline import (
+    DeadlineBackend,
+    DeadlineReachedError,
+    deadline_scope,
+    time_left,
+)
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 from gemini_ops._http.wire import error_from_response, invalid_response
@@ -44,14 +57,143 @@ _LIMITS = httpx.Limits(
 )
 
 
-def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> GeminiOpsError:
+# A timeout that fires this close to the deadline is the deadline firing.
+_DEADLINE_SLACK = 0.01
+# The longest Location shown in the error of a redirect.
+_MAX_LOCATION = 200
+
+
+class _CallBound:
+    """The time one call through a client may take: its request timeout, or a wait's deadline.
+
+    The request timeout (the request's ``read`` timeout, the builder's `timeout`) bounds the whole
+    call: every attempt, headers and body, and the waits between retries. A deadline set around
+    the call (by a wait, with `deadline_scope`) bounds it too, when it comes first. Running out
+    raises `WaitTimeoutError` when the wait's deadline passed, `TransportError` otherwise.
+    """
+
+    def __init__(self, request: httpx.Request) -> None:
+        read = (request.extensions.get("timeout") or {}).get("read")
+        self.budget: float | None = read if isinstance(read, int | float) else None
+        enclosing = _ENCLOSING.get()
+        self.wait_at: float | None
+        if enclosing is not None:  # a call sent through another (a raw generated call)
+            self.wait_at = enclosing.wait_at
+        else:
+            left = time_left()
+            self.wait_at = None if left is None else timing.monotonic() + left
+
+    @contextlib.contextmanager
+    def scope(self) -> Iterator[float | None]:
+        """Inside: the deadline of the call is set; yields the seconds left (None: no limit)."""
+        at = None if self.budget is None else timing.monotonic() + self.budget
+        token = _ENCLOSING.set(self)
+        try:
+            with deadline_scope(at):
+                yield time_left()
+        finally:
+            _ENCLOSING.reset(token)
+
+    def expired(self, error: BaseException) -> bool:
+        """Whether `error` (raised inside `scope`) is the call running out of time."""
+        if isinstance(error, DeadlineReachedError):
+            return True
+        left = time_left()
+        timed_out = isinstance(error, httpx.TimeoutException)
+        return timed_out and left is not None and left <= _DEADLINE_SLACK
+
+    def error(self, request: httpx.Request, error: BaseException | None) -> GeminiOpsError:
+        """The typed error of a call that ran out of time (`error`: what httpx raised, if any)."""
+        method, url = request.method, redact_url(request.url)
+        if self.wait_at is not None and timing.monotonic() >= self.wait_at - _DEADLINE_SLACK:
+            why = str(error) if error is not None else "the deadline passed during the exchange"
+            return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {why}", None)
+        return TransportError(
+            f"{method} {url} timed out: no complete answer within the request timeout of "
+            f"{self.budget:g} s, which bounds the whole call (every attempt, headers and body)",
+            method=method,
+            url=url,
+        )
+
+
+_ENCLOSING: contextvars.ContextVar[_CallBound | None] = contextvars.ContextVar(
+    "gemini_ops_call", default=None
+)
+
+
+def _send_within(
+    send: Callable[..., httpx.Response], request: httpx.Request, options: dict[str, Any]
+) -> httpx.Response:
+    """``send(request, **options)`` within the call's bound, httpx errors typed."""
+    bound = _CallBound(request)
+    with bound.scope():
+        try:
+            return send(request, **options)
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error, bound) from error
+
+
+async def _asend_within(
+    send: Callable[..., Awaitable[httpx.Response]],
+    request: httpx.Request,
+    options: dict[str, Any],
+) -> httpx.Response:
+    """The async twin of `_send_within`: a cancel scope ends the exchange at the deadline."""
+    bound = _CallBound(request)
+    with bound.scope() as left, anyio.move_on_after(left):
+        try:
+            return await send(request, **options)
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error, bound) from error
+    raise bound.error(request, None)  # The cancel scope ended the exchange.
+
+
+def _read_raw(response: httpx.Response) -> bytes:
+    """The raw body of a streamed answer, read no longer than the deadline allows."""
+    chunks = []
+    for chunk in response.iter_raw():
+        chunks.append(chunk)
+        left = time_left()
+        if left is not None and left <= 0:
+            raise DeadlineReachedError("the deadline passed while the answer was arriving")
+    return b"".join(chunks)
+
+
+def _mapped_exception(
+    request: httpx.Request, error: httpx.RequestError, bound: _CallBound
+) -> GeminiOpsError:
+    if bound.expired(error):
+        return bound.error(request, error)
     method, url = request.method, redact_url(request.url)
-    if isinstance(error, DeadlineReachedError):
-        return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
     detail = redact_text(str(error)) if str(error) else "no details"
     return TransportError(
         f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
     )
+
+
+def _redirect_error(response: httpx.Response) -> GeminiOpsError:
+    """A redirect (3xx) as an error: gemini-ops never follows one, credentials on board."""
+    location = response.headers.get("location", "")
+    shown = redact_url(location[:_MAX_LOCATION]) if location else "nowhere"
+    problem = f"unexpected redirect ({response.status_code}) to {shown}; redirects are not followed"
+    return invalid_response(response, problem)
+
+
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+
+def _bounded_by_deadline(transport: TransportT) -> TransportT:
+    """Give the sync pool httpx built a network backend whose sockets honour the deadline.
+
+    httpx has no option for httpcore's network backend, the only place where each read of a
+    sync request can be clipped to the time left (what makes the deadline hard against a server
+    that drips its answer); it is set here, on the pool the transport holds, before any
+    connection exists. Async transports need none: a cancel scope bounds their exchange.
+    """
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):
+        pool._network_backend = DeadlineBackend(pool._network_backend)
+    return transport
 
 
 class _CheckedResponse(httpx.Response):
@@ -77,24 +219,33 @@ class _Client(httpx.Client):
         super().__init__(**kwargs)
 
     # httpx builds the default transport, a given one, and one per proxy from the environment
-    # through these two methods: wrapping what they return gives every route the same retries.
+    # through these two private methods; wrapping what they return gives every route the same
+    # retries and deadline. The public way, `transport=` and `mounts=`, makes httpx drop the
+    # environment's proxies (it reads them only for a client without `transport=`), and building
+    # that proxy table here would copy httpx's rules (NO_PROXY and the rest). Sending through an
+    # inner httpx.Client instead, as for a caller's `http_client`, costs about 30 us and a copy
+    # of each body per request (see docs/reliability.md).
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        return RetryTransport(super()._init_transport(*args, **kwargs), policy=self._retry_policy)
+        inner = _bounded_by_deadline(super()._init_transport(*args, **kwargs))
+        return RetryTransport(inner, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        inner = super()._init_proxy_transport(*args, **kwargs)
+        inner = _bounded_by_deadline(super()._init_proxy_transport(*args, **kwargs))
         return RetryTransport(inner, policy=self._retry_policy)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        The request timeout bounds the whole call (see `_CallBound`). A redirect is never
+        followed: it raises `InvalidResponseError`. Raises `WaitTimeoutError` (with no
+        operation) when the deadline of `deadline_scope` passes before the request could
+        complete.
         """
-        try:
-            response = super().send(request, **kwargs)
-        except httpx.RequestError as error:
-            raise _mapped_exception(request, error) from error
+        options = {**kwargs, "follow_redirects": False}
+        response = _send_within(super().send, request, options)
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 response.read()
@@ -125,13 +276,16 @@ class _AsyncClient(httpx.AsyncClient):
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        The request timeout bounds the whole call (see `_CallBound`). A redirect is never
+        followed: it raises `InvalidResponseError`. Raises `WaitTimeoutError` (with no
+        operation) when the deadline of `deadline_scope` passes before the request could
+        complete.
         """
-        try:
-            response = await super().send(request, **kwargs)
-        except httpx.RequestError as error:
-            raise _mapped_exception(request, error) from error
+        options = {**kwargs, "follow_redirects": False}
+        response = await _asend_within(super().send, request, options)
+        if 300 <= response.status_code < 400:
+            await response.aclose()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 await response.aread()
@@ -196,9 +350,9 @@ class _ClientTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = self._client.send(request, stream=True)
+        response = self._client.send(request, stream=True, follow_redirects=False)
         try:
-            raw = None if response.is_stream_consumed else b"".join(response.iter_raw())
+            raw = None if response.is_stream_consumed else _read_raw(response)
         finally:
             response.close()
         return _fresh_response(response, request, raw)
@@ -212,7 +366,7 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = await self._client.send(request, stream=True)
+        response = await self._client.send(request, stream=True, follow_redirects=False)
         try:
             if response.is_stream_consumed:
                 raw = None
@@ -227,8 +381,11 @@ class _BorrowingClient(httpx.Client):
     """A client of its own over another's connections (see `borrow_client`)."""
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = super().send(request, **kwargs)
+        """Send through the lender, within the call's bound (see `_CallBound`).
+
+        A successful answer's ``json()`` raises typed errors.
+        """
+        response = _send_within(super().send, request, kwargs)
         response.__class__ = _CheckedResponse
         return response
 
@@ -237,8 +394,11 @@ class _AsyncBorrowingClient(httpx.AsyncClient):
     """The async twin of `_BorrowingClient`."""
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = await super().send(request, **kwargs)
+        """Send through the lender, within the call's bound (see `_CallBound`).
+
+        A successful answer's ``json()`` raises typed errors.
+        """
+        response = await _asend_within(super().send, request, kwargs)
         response.__class__ = _CheckedResponse
         return response
 
