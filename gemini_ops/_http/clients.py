@@ -3,38 +3,34 @@
 From the outside in, a request sent by a client from `build_client` / `build_async_client`
 passes through:
 
-1. the client's ``send()``, which bounds the whole call by the request timeout (see
-   `_CallBound`), turns an error answer (status >= 400) into an `ApiError` subclass, a redirect
-   (3xx, never followed) into `InvalidResponseError`, and an httpx exception into
-   `TransportError`. It runs *after* httpx's auth flow, so an auth (e.g. a google-auth refresh
-   after a 401) still sees the raw answer; and before any caller parses the answer, so raw
-   generated endpoint calls raise the same typed errors (the generated code would otherwise
-   crash on a 499).
+1. the client's ``send()``, which turns an error answer (status >= 400) into an `ApiError`
+   subclass, a redirect (3xx, never followed) into `InvalidResponseError`, and an httpx
+   exception into `TransportError` (`WaitTimeoutError` once a wait's deadline passed). It runs
+   *after* httpx's auth flow, so an auth (e.g. a google-auth refresh after a 401) still sees the
+   raw answer; and before any caller parses the answer, so raw generated endpoint calls raise
+   the same typed errors (the generated code would otherwise crash on a 499).
 2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
 3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
-   of `deadline_scope` (see `gemini_ops._http.deadline`).
+   of `deadline_scope` (see `gemini_ops._http.deadline`): the request timeout bounds each
+   attempt as a whole, headers and body, and the call with its retries.
 4. the network: an `httpx.HTTPTransport` whose sockets never wait past the deadline
    (`DeadlineBackend`), or the caller's own `httpx.Client`, never allowed to follow a redirect.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import anyio
 import httpcore
 import httpx
 
-from gemini_ops._core import timing
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
 from gemini_ops._core.validate import check_seconds
 from gemini_ops._http.deadline import (
+    DEADLINE_SLACK,
     DeadlineBackend,
     DeadlineReachedError,
-    deadline_scope,
     time_left,
 )
 from gemini_ops._http.redact import redact_text, redact_url
@@ -57,95 +53,8 @@ _LIMITS = httpx.Limits(
 )
 
 
-# A timeout that fires this close to the deadline is the deadline firing.
-_DEADLINE_SLACK = 0.01
 # The longest Location shown in the error of a redirect.
 _MAX_LOCATION = 200
-
-
-class _CallBound:
-    """The time one call through a client may take: its request timeout, or a wait's deadline.
-
-    The request timeout (the request's ``read`` timeout, the builder's `timeout`) bounds the whole
-    call: every attempt, headers and body, and the waits between retries. A deadline set around
-    the call (by a wait, with `deadline_scope`) bounds it too, when it comes first. Running out
-    raises `WaitTimeoutError` when the wait's deadline passed, `TransportError` otherwise.
-    """
-
-    def __init__(self, request: httpx.Request) -> None:
-        read = (request.extensions.get("timeout") or {}).get("read")
-        self.budget: float | None = read if isinstance(read, int | float) else None
-        enclosing = _ENCLOSING.get()
-        self.wait_at: float | None
-        if enclosing is not None:  # a call sent through another (a raw generated call)
-            self.wait_at = enclosing.wait_at
-        else:
-            left = time_left()
-            self.wait_at = None if left is None else timing.monotonic() + left
-
-    @contextlib.contextmanager
-    def scope(self) -> Iterator[float | None]:
-        """Inside: the deadline of the call is set; yields the seconds left (None: no limit)."""
-        at = None if self.budget is None else timing.monotonic() + self.budget
-        token = _ENCLOSING.set(self)
-        try:
-            with deadline_scope(at):
-                yield time_left()
-        finally:
-            _ENCLOSING.reset(token)
-
-    def expired(self, error: BaseException) -> bool:
-        """Whether `error` (raised inside `scope`) is the call running out of time."""
-        if isinstance(error, DeadlineReachedError):
-            return True
-        left = time_left()
-        timed_out = isinstance(error, httpx.TimeoutException)
-        return timed_out and left is not None and left <= _DEADLINE_SLACK
-
-    def error(self, request: httpx.Request, error: BaseException | None) -> GeminiOpsError:
-        """The typed error of a call that ran out of time (`error`: what httpx raised, if any)."""
-        method, url = request.method, redact_url(request.url)
-        if self.wait_at is not None and timing.monotonic() >= self.wait_at - _DEADLINE_SLACK:
-            why = str(error) if error is not None else "the deadline passed during the exchange"
-            return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {why}", None)
-        return TransportError(
-            f"{method} {url} timed out: no complete answer within the request timeout of "
-            f"{self.budget:g} s, which bounds the whole call (every attempt, headers and body)",
-            method=method,
-            url=url,
-        )
-
-
-_ENCLOSING: contextvars.ContextVar[_CallBound | None] = contextvars.ContextVar(
-    "gemini_ops_call", default=None
-)
-
-
-def _send_within(
-    send: Callable[..., httpx.Response], request: httpx.Request, options: dict[str, Any]
-) -> httpx.Response:
-    """``send(request, **options)`` within the call's bound, httpx errors typed."""
-    bound = _CallBound(request)
-    with bound.scope():
-        try:
-            return send(request, **options)
-        except httpx.RequestError as error:
-            raise _mapped_exception(request, error, bound) from error
-
-
-async def _asend_within(
-    send: Callable[..., Awaitable[httpx.Response]],
-    request: httpx.Request,
-    options: dict[str, Any],
-) -> httpx.Response:
-    """The async twin of `_send_within`: a cancel scope ends the exchange at the deadline."""
-    bound = _CallBound(request)
-    with bound.scope() as left, anyio.move_on_after(left):
-        try:
-            return await send(request, **options)
-        except httpx.RequestError as error:
-            raise _mapped_exception(request, error, bound) from error
-    raise bound.error(request, None)  # The cancel scope ended the exchange.
 
 
 def _read_raw(response: httpx.Response) -> bytes:
@@ -159,16 +68,18 @@ def _read_raw(response: httpx.Response) -> bytes:
     return b"".join(chunks)
 
 
-def _mapped_exception(
-    request: httpx.Request, error: httpx.RequestError, bound: _CallBound
-) -> GeminiOpsError:
-    if bound.expired(error):
-        return bound.error(request, error)
+def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> GeminiOpsError:
     method, url = request.method, redact_url(request.url)
+    left = time_left()  # of a wait around the call, if any
+    if isinstance(error, httpx.TimeoutException) and left is not None and left <= DEADLINE_SLACK:
+        return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
     detail = redact_text(str(error)) if str(error) else "no details"
-    return TransportError(
-        f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
-    )
+    if isinstance(error, httpx.TimeoutException):
+        kind = "" if isinstance(error, DeadlineReachedError) else f"{type(error).__name__}: "
+        message = f"{method} {url} timed out: {kind}{detail}"
+    else:
+        message = f"{method} {url} failed: {type(error).__name__}: {detail}"
+    return TransportError(message, method=method, url=url)
 
 
 def _redirect_error(response: httpx.Response) -> GeminiOpsError:
@@ -236,13 +147,14 @@ class _Client(httpx.Client):
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        The request timeout bounds the whole call (see `_CallBound`). A redirect is never
-        followed: it raises `InvalidResponseError`. Raises `WaitTimeoutError` (with no
-        operation) when the deadline of `deadline_scope` passes before the request could
-        complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
-        options = {**kwargs, "follow_redirects": False}
-        response = _send_within(super().send, request, options)
+        try:
+            response = super().send(request, **{**kwargs, "follow_redirects": False})
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error) from error
         if 300 <= response.status_code < 400:
             response.close()
             raise _redirect_error(response)
@@ -276,13 +188,14 @@ class _AsyncClient(httpx.AsyncClient):
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        The request timeout bounds the whole call (see `_CallBound`). A redirect is never
-        followed: it raises `InvalidResponseError`. Raises `WaitTimeoutError` (with no
-        operation) when the deadline of `deadline_scope` passes before the request could
-        complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
-        options = {**kwargs, "follow_redirects": False}
-        response = await _asend_within(super().send, request, options)
+        try:
+            response = await super().send(request, **{**kwargs, "follow_redirects": False})
+        except httpx.RequestError as error:
+            raise _mapped_exception(request, error) from error
         if 300 <= response.status_code < 400:
             await response.aclose()
             raise _redirect_error(response)
@@ -381,11 +294,11 @@ class _BorrowingClient(httpx.Client):
     """A client of its own over another's connections (see `borrow_client`)."""
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        """Send through the lender, within the call's bound (see `_CallBound`).
-
-        A successful answer's ``json()`` raises typed errors.
-        """
-        response = _send_within(super().send, request, kwargs)
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        try:
+            response = super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
         response.__class__ = _CheckedResponse
         return response
 
@@ -394,11 +307,11 @@ class _AsyncBorrowingClient(httpx.AsyncClient):
     """The async twin of `_BorrowingClient`."""
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        """Send through the lender, within the call's bound (see `_CallBound`).
-
-        A successful answer's ``json()`` raises typed errors.
-        """
-        response = await _asend_within(super().send, request, kwargs)
+        """Send through the lender; a successful answer's ``json()`` raises typed errors."""
+        try:
+            response = await super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
         response.__class__ = _CheckedResponse
         return response
 

@@ -25,16 +25,21 @@ import httpx
 from gemini_ops._core import timing
 
 __all__ = [
+    "DEADLINE_SLACK",
     "DeadlineBackend",
     "DeadlineReachedError",
     "clip_timeouts",
     "deadline_scope",
     "time_left",
+    "time_until",
 ]
 
 SocketOption: TypeAlias = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 )
+
+#: A timeout that fires this close to a deadline (seconds) is the deadline firing.
+DEADLINE_SLACK = 0.01
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "gemini_ops_deadline", default=None
@@ -65,12 +70,14 @@ def deadline_scope(deadline: float | None) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+def time_until(at: float | None) -> float | None:
+    """Seconds until the absolute `time.monotonic()` value `at` (0.0 once passed), or None."""
+    return None if at is None else max(0.0, at - timing.monotonic())
+
+
 def time_left() -> float | None:
     """Seconds left before the current deadline (0.0 once passed), or None without a deadline."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return None
-    return max(0.0, deadline - timing.monotonic())
+    return time_until(_DEADLINE.get())
 
 
 def clip_timeouts(
@@ -99,7 +106,7 @@ def _clip(timeout: float | None, expired: type[httpcore.TimeoutException]) -> fl
     if left is None:
         return timeout
     if left <= 0:
-        raise expired("the deadline passed")
+        raise expired("no time left before the deadline")
     return left if timeout is None else min(timeout, left)
 
 

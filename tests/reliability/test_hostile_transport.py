@@ -151,7 +151,7 @@ async def test_a_dripped_answer_cannot_outlast_the_deadline(
 ) -> None:
     server = servers(DRIPS[drip])
     if call == "wait":  # the request timeout is long: the wait's deadline must end it
-        api = make(mode, **gemini(server, timeout=60.0, max_retries=0))
+        api = make(mode, **gemini(server, timeout=60.0))
         error, took = await timed(api("wait", NAME, poll_interval=0.1, timeout=DEADLINE))
         expected: type[Exception] = WaitTimeoutError
     else:
@@ -167,16 +167,18 @@ async def test_a_dripped_answer_cannot_outlast_the_deadline(
         assert "timed out" in str(error)
 
 
-async def test_retries_share_the_request_timeout(
+async def test_the_retries_of_a_call_share_its_bound(
     mode: str, servers: Callable[[Script], HostileServer]
 ) -> None:
-    # Each attempt is dripped until its clipped timeout: retries cannot add up past the bound.
-    server = servers(drip_content_length)
-    api = make(mode, **gemini(server, timeout=DEADLINE, max_retries=5))
+    # Each dripped attempt is cut at the request timeout and retried, and the call as a whole
+    # ends within the timeout times the attempts allowed (0.5 s x 4 here).
+    server = servers(drip_headers)
+    api = make(mode, **gemini(server, timeout=DEADLINE / 4, max_retries=3))
     error, took = await timed(api("get", NAME))
     await api.close()
     assert isinstance(error, TransportError), repr(error)
     check_in_time(took)
+    assert len(server.requests) >= 2
 
 
 async def test_a_dripped_answer_through_a_callers_async_client_is_bounded(
@@ -185,7 +187,7 @@ async def test_a_dripped_answer_through_a_callers_async_client_is_bounded(
     # An async client of the caller's own gets the same bound (a cancel scope over the exchange).
     server = servers(drip_headers)
     async with httpx.AsyncClient() as mine:
-        api = make("async", **gemini(server, timeout=DEADLINE, http_client=mine))
+        api = make("async", **gemini(server, timeout=DEADLINE, max_retries=0, http_client=mine))
         error, took = await timed(api("get", NAME))
         await api.close()
     assert isinstance(error, TransportError), repr(error)
@@ -357,17 +359,19 @@ async def test_a_long_retry_hint_ends_the_call_at_once(
     assert len(server.requests) == 1
 
 
-async def test_short_retry_hints_stop_at_the_request_timeout(
+async def test_short_retry_hints_stop_at_the_bound_of_the_call(
     mode: str, servers: Callable[[Script], HostileServer]
 ) -> None:
-    # Each hint fits in the time left at first, then no longer: the call ends within its bound.
+    # A call may take the request timeout times the attempts allowed (0.5 s x 4 here): each
+    # 0.8 s hint is honoured while it fits in what is left, then the call ends at once.
     server = servers(rate_limited("0.8"))
-    api = make(mode, **gemini(server, timeout=DEADLINE, max_retries=10))
+    api = make(mode, **gemini(server, timeout=DEADLINE / 4, max_retries=3))
     error, took = await timed(api("get", NAME))
     await api.close()
     assert isinstance(error, RateLimitError), repr(error)
+    assert error.retry_delay == 0.8
     check_in_time(took)
-    assert 2 <= len(server.requests) <= 3
+    assert len(server.requests) == 3  # not 4: the third hint no longer fits
 
 
 async def test_a_slow_but_honest_answer_within_the_bound_still_arrives(
