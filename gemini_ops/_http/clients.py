@@ -380,17 +380,21 @@ def build_client(
     """Build the `httpx.Client` that Operations and raw generated calls share.
 
     Requests get `auth`, retries (`max_retries`, see `RetryTransport`), the deadline of
-    `deadline_scope`, `timeout` seconds for each of connect/read/write/pool (None: no limit), a
+    `deadline_scope`, `timeout` seconds for each attempt as a whole and
+    ``timeout * (max_retries + 1)`` for a call with its retries (None: no limit), a
     ``User-Agent: gemini-ops/<version>`` header plus `headers`, and typed errors: `ApiError`
-    subclasses for status >= 400, `TransportError` for failures, `WaitTimeoutError` when the
-    deadline passes.
+    subclasses for status >= 400, `InvalidResponseError` for a redirect (never followed),
+    `TransportError` for failures, `WaitTimeoutError` when the deadline passes.
 
     Without `http_client`, requests go over HTTP/1.1 with a pool of up to 100 connections,
     honouring proxy and certificate settings from the environment. With `http_client`, each
     request is sent with ``http_client.send()``, so its transport, proxies, certificates, event
     hooks and auth apply, and its headers are added where the request sets none; the request's
-    timeout is this builder's. `http_client` is never changed and never closed here: closing the
-    returned client leaves it open.
+    timeout is this builder's, and it never follows a redirect. A sync `http_client` bounds each
+    read by the time left when the attempt began, not the exchange: the deadline is checked
+    between the reads of its body only (an async one is bounded like the default).
+    `http_client` is never changed and never closed here: closing the returned client leaves it
+    open.
 
     Raises:
         ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
