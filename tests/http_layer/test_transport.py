@@ -26,7 +26,7 @@ from gemini_ops._core.errors import (
 )
 from gemini_ops._http.auth import ApiKeyAuth
 from gemini_ops._http.clients import build_async_client, build_client
-from gemini_ops._http.deadline import clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.deadline import DeadlineBackend, clip_timeouts, deadline_scope, time_left
 from gemini_ops._http.retry import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
@@ -774,6 +774,10 @@ def test_proxies_from_the_environment_get_retries(monkeypatch: pytest.MonkeyPatc
         mounted = [t for t in client._mounts.values() if t is not None]
         assert mounted
         assert all(isinstance(t, RetryTransport) for t in mounted)
+        # Every route's sockets honour the deadline: the proxies' as the direct one's.
+        for route in [client._transport, *mounted]:
+            assert isinstance(route, RetryTransport)
+            assert isinstance(route.transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
