@@ -20,7 +20,7 @@ passes through:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import httpcore
 import httpx
@@ -90,10 +90,7 @@ def _redirect_error(response: httpx.Response) -> GeminiOpsError:
     return invalid_response(response, problem)
 
 
-TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
-
-
-def _bounded_by_deadline(transport: TransportT) -> TransportT:
+def _bounded_by_deadline(transport: httpx.BaseTransport) -> httpx.BaseTransport:
     """Give the sync pool httpx built a network backend whose sockets honour the deadline.
 
     httpx has no option for httpcore's network backend, the only place where each read of a
