@@ -32,6 +32,7 @@ from google.oauth2.credentials import Credentials
 from gemini_ops import (
     InvalidResponseError,
     Operation,
+    Operations,
     RateLimitError,
     TransportError,
     WaitTimeoutError,
@@ -192,6 +193,26 @@ async def test_a_dripped_answer_through_a_callers_async_client_is_bounded(
         await api.close()
     assert isinstance(error, TransportError), repr(error)
     check_in_time(took)
+
+
+def test_a_dripped_body_through_a_callers_sync_client_is_cut_between_reads(
+    servers: Callable[[Script], HostileServer],
+) -> None:
+    # A sync client of the caller's own keeps its sockets: the deadline is checked between the
+    # reads of the body, so a body dripped faster than the timeout still ends in time.
+    async def drip_body(request: Request, conn: Conn) -> None:
+        await conn.write(response(200, headers={"Content-Length": "1000"}))
+        await conn.drip(b" " * 1000, every=0.1)
+
+    server = servers(drip_body)
+    with (
+        httpx.Client() as mine,
+        Operations(**gemini(server, timeout=1.0, max_retries=0, http_client=mine)) as ops,
+    ):
+        started = time.monotonic()
+        with pytest.raises(TransportError, match="timed out"):
+            ops.get(NAME)
+        check_in_time(time.monotonic() - started, deadline=1.0)
 
 
 @pytest.mark.parametrize("drip", sorted(DRIPS))
