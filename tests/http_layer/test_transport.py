@@ -9,6 +9,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -536,6 +537,50 @@ def test_deadline_scope_nests_and_only_tightens(clock: Clock) -> None:
         clock.now += 15.0
         assert time_left() == 0.0
     assert time_left() is None
+
+
+def test_deadline_backend_clips_every_socket_wait_to_the_time_left(clock: Clock) -> None:
+    seen: list[tuple[str, float | None]] = []
+
+    class Stream(httpcore.NetworkStream):
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            seen.append(("read", timeout))
+            return b"x"
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            seen.append(("write", timeout))
+
+        def close(self) -> None:
+            pass
+
+    class Backend(httpcore.NetworkBackend):
+        def connect_tcp(
+            self, host: str, port: int, timeout: float | None = None, *rest: Any
+        ) -> Stream:
+            seen.append(("connect", timeout))
+            return Stream()
+
+    backend = DeadlineBackend(Backend())
+    stream = backend.connect_tcp("h", 1, timeout=30.0)
+    stream.read(10, timeout=None)  # outside a scope: untouched
+    with deadline_scope(clock.now + 2.0):
+        stream.read(10, timeout=30.0)
+        stream.write(b"x", timeout=None)
+        backend.connect_tcp("h", 1, timeout=1.0)
+        clock.now += 2.0
+        with pytest.raises(httpcore.ReadTimeout):
+            stream.read(10, timeout=30.0)
+        with pytest.raises(httpcore.WriteTimeout):
+            stream.write(b"x", timeout=30.0)
+        with pytest.raises(httpcore.ConnectTimeout):
+            backend.connect_tcp("h", 1, timeout=30.0)
+    assert seen == [
+        ("connect", 30.0),
+        ("read", None),
+        ("read", 2.0),
+        ("write", 2.0),
+        ("connect", 1.0),
+    ]
 
 
 def test_deadline_scope_is_reset_after_an_exception(clock: Clock) -> None:
