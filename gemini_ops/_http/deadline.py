@@ -7,7 +7,7 @@ clipped to the time left (`clip_timeouts`), and no retry sleeps past it.
 httpx's timeouts bound each read, not the exchange: a server that sends one byte every half
 second keeps a request with a 2 s read timeout open for ever. `DeadlineBackend` bounds the
 exchange itself on the sync path: every connect, read and write on the socket gets at most the
-time left (an async exchange is bounded by a cancel scope instead, see `gemini_ops._http.clients`).
+time left (an async exchange is bounded by a cancel scope instead, see `gemini_ops._http.retry`).
 """
 
 from __future__ import annotations

@@ -215,10 +215,13 @@ class RetryTransport(httpx.BaseTransport):
     """Repeat requests that failed transiently, as `RetryPolicy` decides, under the deadline.
 
     Wraps `transport`; closing this closes it. Before each attempt the request's timeouts are
-    clipped to the time left under `deadline_scope`. When the retries are used up, or the next
-    wait would not end before the deadline, the last answer is returned (or the last exception
-    raised) at once. A deadline that passes before an attempt, or a timeout caused by it, raises
-    an `httpx.TimeoutException` subclass (mapped to `WaitTimeoutError` by the built clients).
+    clipped to the time left under `deadline_scope`, and each attempt, headers and body, ends by
+    the request timeout (the socket waits of `DeadlineBackend`); the call ends by the request
+    timeout times ``max_retries + 1``. When the retries are used up, or the next wait would not
+    end before the deadline, the last answer is returned (or the last exception raised) at once.
+    A deadline that passes before an attempt, or a timeout caused by it, raises an
+    `httpx.TimeoutException` subclass (mapped by the built clients to `WaitTimeoutError` when a
+    wait's deadline passed, to `TransportError` otherwise).
     """
 
     def __init__(self, transport: httpx.BaseTransport, *, policy: RetryPolicy | None = None):
@@ -259,7 +262,10 @@ class RetryTransport(httpx.BaseTransport):
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of `RetryTransport`: same policy, same decisions, async I/O and sleep."""
+    """The async twin of `RetryTransport`: same policy, same decisions, async I/O and sleep.
+
+    Each attempt ends by its bound under an anyio cancel scope, whatever transport it wraps.
+    """
 
     def __init__(self, transport: httpx.AsyncBaseTransport, *, policy: RetryPolicy | None = None):
         self.transport = transport
