@@ -51,10 +51,13 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     Settings come from the arguments, then the environment (``GEMINI_API_KEY`` /
     ``GOOGLE_API_KEY``; ``GOOGLE_GENAI_USE_VERTEXAI``, ``GOOGLE_CLOUD_PROJECT``,
     ``GOOGLE_CLOUD_LOCATION``; ``GEMINI_OPS_BASE_URL``). ``timeout`` is per request, in seconds
-    (None: no limit); ``max_retries`` bounds the retries of one request on 408/429/5xx and
-    connection errors. ``base_url`` sends every request to another host (the API version is
-    appended). ``http_client`` is an ``httpx.AsyncClient`` of your own to send through (never closed
-    here). A client configured for both backends chooses per call with ``auth=``.
+    (None: no limit): it bounds each attempt as a whole, headers and body however slowly they
+    arrive; ``max_retries`` bounds the retries of one request on 408/429/5xx and connection
+    errors, and a call with its retries ends within ``timeout * (max_retries + 1)``. Redirects
+    are never followed (``InvalidResponseError``). ``base_url`` sends every request to another
+    host (the API version is appended). ``http_client`` is an ``httpx.AsyncClient`` of your own
+    to send through (never closed here). A client configured for both backends chooses per
+    call with ``auth=``.
 
     Every method takes an operation's full name or an ``Operation``. Names are validated before
     any request (``InvalidNameError``); a method Google does not serve on a family raises

@@ -21,7 +21,7 @@ Everything raised on purpose derives from `GeminiOpsError`::
      │    ├── DataLossError               DATA_LOSS            rpc 15  (500 with this status)
      │    └── UnauthenticatedError        UNAUTHENTICATED      rpc 16  HTTP 401
      ├── TransportError                no usable answer: connection refused or dropped, timeouts
-     ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected
+     ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected, or a 3xx
      ├── CredentialsError              Google credentials missing or impossible to refresh
      ├── OperationFailedError          a finished operation carries an error; for each canonical
      │    │                            code it is also that code's ApiError class:
@@ -318,7 +318,10 @@ class TransportError(GeminiOpsError):
 
 
 class InvalidResponseError(GeminiOpsError):
-    """A successful (2xx) answer whose body is not the JSON object expected.
+    """A successful (2xx) answer whose body is not the JSON object expected, or a redirect (3xx).
+
+    gemini-ops never follows a redirect (credentials would go with it): the message names the
+    status and the ``Location`` (without credentials).
 
     Attributes:
         http_status: the HTTP status of the answer.

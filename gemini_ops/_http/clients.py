@@ -4,14 +4,17 @@ From the outside in, a request sent by a client from `build_client` / `build_asy
 passes through:
 
 1. the client's ``send()``, which turns an error answer (status >= 400) into an `ApiError`
-   subclass and an httpx exception into `TransportError`. It runs *after* httpx's auth flow, so
-   an auth (e.g. a google-auth refresh after a 401) still sees the raw answer; and before any
-   caller parses the answer, so raw generated endpoint calls raise the same typed errors (the
-   generated code would otherwise crash on a 499).
+   subclass, a redirect (3xx, never followed) into `InvalidResponseError`, and an httpx
+   exception into `TransportError` (`WaitTimeoutError` once a wait's deadline passed). It runs
+   *after* httpx's auth flow, so an auth (e.g. a google-auth refresh after a 401) still sees the
+   raw answer; and before any caller parses the answer, so raw generated endpoint calls raise
+   the same typed errors (the generated code would otherwise crash on a 499).
 2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
 3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
-   of `deadline_scope` (see `gemini_ops._http.deadline`).
-4. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client`.
+   of `deadline_scope` (see `gemini_ops._http.deadline`): the request timeout bounds each
+   attempt as a whole, headers and body, and the call with its retries.
+4. the network: an `httpx.HTTPTransport` whose sockets never wait past the deadline
+   (`DeadlineBackend`), or the caller's own `httpx.Client`, never allowed to follow a redirect.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpcore
 import httpx
 
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
 from gemini_ops._core.validate import check_seconds
-from gemini_ops._http.deadline import DeadlineReachedError
+from gemini_ops._http.deadline import (
+    DEADLINE_SLACK,
+    DeadlineBackend,
+    DeadlineReachedError,
+    time_left,
+)
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 from gemini_ops._http.wire import error_from_response, invalid_response
@@ -44,14 +53,55 @@ _LIMITS = httpx.Limits(
 )
 
 
+# The longest Location shown in the error of a redirect.
+_MAX_LOCATION = 200
+
+
+def _read_raw(response: httpx.Response) -> bytes:
+    """The raw body of a streamed answer, read no longer than the deadline allows."""
+    chunks = []
+    for chunk in response.iter_raw():
+        chunks.append(chunk)
+        left = time_left()
+        if left is not None and left <= 0:
+            raise DeadlineReachedError("the deadline passed while the answer was arriving")
+    return b"".join(chunks)
+
+
 def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> GeminiOpsError:
     method, url = request.method, redact_url(request.url)
-    if isinstance(error, DeadlineReachedError):
+    left = time_left()  # of a wait around the call, if any
+    if isinstance(error, httpx.TimeoutException) and left is not None and left <= DEADLINE_SLACK:
         return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
     detail = redact_text(str(error)) if str(error) else "no details"
-    return TransportError(
-        f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
-    )
+    if isinstance(error, httpx.TimeoutException):
+        kind = "" if isinstance(error, DeadlineReachedError) else f"{type(error).__name__}: "
+        message = f"{method} {url} timed out: {kind}{detail}"
+    else:
+        message = f"{method} {url} failed: {type(error).__name__}: {detail}"
+    return TransportError(message, method=method, url=url)
+
+
+def _redirect_error(response: httpx.Response) -> GeminiOpsError:
+    """A redirect (3xx) as an error: gemini-ops never follows one, credentials on board."""
+    location = response.headers.get("location", "")
+    shown = redact_url(location[:_MAX_LOCATION]) if location else "nowhere"
+    problem = f"unexpected redirect ({response.status_code}) to {shown}; redirects are not followed"
+    return invalid_response(response, problem)
+
+
+def _bounded_by_deadline(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+    """Give the sync pool httpx built a network backend whose sockets honour the deadline.
+
+    httpx has no option for httpcore's network backend, the only place where each read of a
+    sync request can be clipped to the time left (what makes the deadline hard against a server
+    that drips its answer); it is set here, on the pool the transport holds, before any
+    connection exists. Async transports need none: a cancel scope bounds their exchange.
+    """
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):
+        pool._network_backend = DeadlineBackend(pool._network_backend)
+    return transport
 
 
 class _CheckedResponse(httpx.Response):
@@ -77,24 +127,34 @@ class _Client(httpx.Client):
         super().__init__(**kwargs)
 
     # httpx builds the default transport, a given one, and one per proxy from the environment
-    # through these two methods: wrapping what they return gives every route the same retries.
+    # through these two private methods; wrapping what they return gives every route the same
+    # retries and deadline. The public way, `transport=` and `mounts=`, makes httpx drop the
+    # environment's proxies (it reads them only for a client without `transport=`), and building
+    # that proxy table here would copy httpx's rules (NO_PROXY and the rest). Sending through an
+    # inner httpx.Client instead, as for a caller's `http_client`, costs a copy of each body and
+    # about 0.13 ms of client CPU per get, 10 % (docs/reliability.md has the measurement).
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        return RetryTransport(super()._init_transport(*args, **kwargs), policy=self._retry_policy)
+        inner = _bounded_by_deadline(super()._init_transport(*args, **kwargs))
+        return RetryTransport(inner, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        inner = super()._init_proxy_transport(*args, **kwargs)
+        inner = _bounded_by_deadline(super()._init_proxy_transport(*args, **kwargs))
         return RetryTransport(inner, policy=self._retry_policy)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
         try:
-            response = super().send(request, **kwargs)
+            response = super().send(request, **{**kwargs, "follow_redirects": False})
         except httpx.RequestError as error:
             raise _mapped_exception(request, error) from error
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 response.read()
@@ -125,13 +185,17 @@ class _AsyncClient(httpx.AsyncClient):
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
         try:
-            response = await super().send(request, **kwargs)
+            response = await super().send(request, **{**kwargs, "follow_redirects": False})
         except httpx.RequestError as error:
             raise _mapped_exception(request, error) from error
+        if 300 <= response.status_code < 400:
+            await response.aclose()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 await response.aread()
@@ -196,9 +260,9 @@ class _ClientTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = self._client.send(request, stream=True)
+        response = self._client.send(request, stream=True, follow_redirects=False)
         try:
-            raw = None if response.is_stream_consumed else b"".join(response.iter_raw())
+            raw = None if response.is_stream_consumed else _read_raw(response)
         finally:
             response.close()
         return _fresh_response(response, request, raw)
@@ -212,7 +276,7 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = await self._client.send(request, stream=True)
+        response = await self._client.send(request, stream=True, follow_redirects=False)
         try:
             if response.is_stream_consumed:
                 raw = None
@@ -228,7 +292,10 @@ class _BorrowingClient(httpx.Client):
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = super().send(request, **kwargs)
+        try:
+            response = super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
         response.__class__ = _CheckedResponse
         return response
 
@@ -238,7 +305,10 @@ class _AsyncBorrowingClient(httpx.AsyncClient):
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = await super().send(request, **kwargs)
+        try:
+            response = await super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
         response.__class__ = _CheckedResponse
         return response
 
@@ -307,17 +377,21 @@ def build_client(
     """Build the `httpx.Client` that Operations and raw generated calls share.
 
     Requests get `auth`, retries (`max_retries`, see `RetryTransport`), the deadline of
-    `deadline_scope`, `timeout` seconds for each of connect/read/write/pool (None: no limit), a
+    `deadline_scope`, `timeout` seconds for each attempt as a whole and
+    ``timeout * (max_retries + 1)`` for a call with its retries (None: no limit), a
     ``User-Agent: gemini-ops/<version>`` header plus `headers`, and typed errors: `ApiError`
-    subclasses for status >= 400, `TransportError` for failures, `WaitTimeoutError` when the
-    deadline passes.
+    subclasses for status >= 400, `InvalidResponseError` for a redirect (never followed),
+    `TransportError` for failures, `WaitTimeoutError` when the deadline passes.
 
     Without `http_client`, requests go over HTTP/1.1 with a pool of up to 100 connections,
     honouring proxy and certificate settings from the environment. With `http_client`, each
     request is sent with ``http_client.send()``, so its transport, proxies, certificates, event
     hooks and auth apply, and its headers are added where the request sets none; the request's
-    timeout is this builder's. `http_client` is never changed and never closed here: closing the
-    returned client leaves it open.
+    timeout is this builder's, and it never follows a redirect. A sync `http_client` bounds each
+    read by the time left when the attempt began, not the exchange: the deadline is checked
+    between the reads of its body only (an async one is bounded like the default).
+    `http_client` is never changed and never closed here: closing the returned client leaves it
+    open.
 
     Raises:
         ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
