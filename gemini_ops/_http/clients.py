@@ -16,14 +16,15 @@ passes through:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import httpx
 
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
-from gemini_ops._core.validate import check_seconds
+from gemini_ops._core.validate import check_count, check_seconds
 from gemini_ops._http.deadline import DeadlineReachedError
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES, AsyncLimitTransport, LimitTransport
 from gemini_ops._http.redact import redact_text, redact_url
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 from gemini_ops._http.wire import error_from_response, invalid_response
@@ -72,18 +73,22 @@ class _CheckedResponse(httpx.Response):
 class _Client(httpx.Client):
     """An httpx.Client whose requests retry, and whose failures raise gemini-ops errors."""
 
-    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+    def __init__(self, *, retry_policy: RetryPolicy, max_response_bytes: int, **kwargs: Any):
         self._retry_policy = retry_policy
+        self._max_response_bytes = max_response_bytes
         super().__init__(**kwargs)
 
     # httpx builds the default transport, a given one, and one per proxy from the environment
-    # through these two methods: wrapping what they return gives every route the same retries.
+    # through these two methods: wrapping what they return gives every route the same retries
+    # and the same limit on what is read.
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        return RetryTransport(super()._init_transport(*args, **kwargs), policy=self._retry_policy)
+        inner = LimitTransport(super()._init_transport(*args, **kwargs), self._max_response_bytes)
+        return RetryTransport(inner, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
         inner = super()._init_proxy_transport(*args, **kwargs)
-        return RetryTransport(inner, policy=self._retry_policy)
+        limited = LimitTransport(inner, self._max_response_bytes)
+        return RetryTransport(limited, policy=self._retry_policy)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
@@ -110,17 +115,20 @@ class _Client(httpx.Client):
 class _AsyncClient(httpx.AsyncClient):
     """The async twin of `_Client`."""
 
-    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+    def __init__(self, *, retry_policy: RetryPolicy, max_response_bytes: int, **kwargs: Any):
         self._retry_policy = retry_policy
+        self._max_response_bytes = max_response_bytes
         super().__init__(**kwargs)
 
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
         inner = super()._init_transport(*args, **kwargs)
-        return AsyncRetryTransport(inner, policy=self._retry_policy)
+        limited = AsyncLimitTransport(inner, self._max_response_bytes)
+        return AsyncRetryTransport(limited, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
         inner = super()._init_proxy_transport(*args, **kwargs)
-        return AsyncRetryTransport(inner, policy=self._retry_policy)
+        limited = AsyncLimitTransport(inner, self._max_response_bytes)
+        return AsyncRetryTransport(limited, policy=self._retry_policy)
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
@@ -156,11 +164,13 @@ def _forward_headers(client_headers: httpx.Headers, request: httpx.Request) -> N
 
 
 def _fresh_response(
-    response: httpx.Response, request: httpx.Request, raw: bytes | None
+    response: httpx.Response,
+    request: httpx.Request,
+    stream: httpx.SyncByteStream | httpx.AsyncByteStream | None,
 ) -> httpx.Response:
     headers = httpx.Headers(response.headers)
-    if raw is None:  # A hook of the caller's client read the body already: it is decoded.
-        raw = response.content
+    if stream is None:  # A hook of the caller's client read the body already: it is decoded.
+        stream = httpx.ByteStream(response.content)
         for name in _DROPPED_WHEN_DECODED:
             headers.pop(name, None)
     extensions: dict[str, Any] = {
@@ -171,7 +181,7 @@ def _fresh_response(
     return httpx.Response(
         response.status_code,
         headers=headers,
-        stream=httpx.ByteStream(raw),
+        stream=stream,
         extensions=extensions,
         request=request,
     )
@@ -188,6 +198,32 @@ def detach(response: httpx.Response) -> httpx.Response:
     return copy
 
 
+class _Relay(httpx.SyncByteStream):
+    """The raw body of a caller's client's answer, passed on as it arrives (never buffered)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._response.iter_raw()
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class _AsyncRelay(httpx.AsyncByteStream):
+    """The async twin of `_Relay`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
 class _ClientTransport(httpx.BaseTransport):
     """Send through a caller's `httpx.Client`; never closes or changes it."""
 
@@ -197,11 +233,10 @@ class _ClientTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
         response = self._client.send(request, stream=True)
-        try:
-            raw = None if response.is_stream_consumed else b"".join(response.iter_raw())
-        finally:
+        if response.is_stream_consumed:
             response.close()
-        return _fresh_response(response, request, raw)
+            return _fresh_response(response, request, None)
+        return _fresh_response(response, request, _Relay(response))
 
 
 class _AsyncClientTransport(httpx.AsyncBaseTransport):
@@ -213,14 +248,10 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
         response = await self._client.send(request, stream=True)
-        try:
-            if response.is_stream_consumed:
-                raw = None
-            else:
-                raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
+        if response.is_stream_consumed:
             await response.aclose()
-        return _fresh_response(response, request, raw)
+            return _fresh_response(response, request, None)
+        return _fresh_response(response, request, _AsyncRelay(response))
 
 
 class _BorrowingClient(httpx.Client):
@@ -282,11 +313,13 @@ def _client_options(
     timeout: float | None,
     max_retries: int,
     headers: Mapping[str, str] | None,
+    max_response_bytes: int,
 ) -> dict[str, Any]:
     """The options both builders give their client (checked by `gemini_ops._core.validate`)."""
     seconds = check_seconds("timeout", timeout, allow_none=True)
     return {
         "retry_policy": RetryPolicy(max_retries=max_retries),
+        "max_response_bytes": check_count("max_response_bytes", max_response_bytes, minimum=1),
         "base_url": base_url,
         "auth": auth,
         "timeout": httpx.Timeout(seconds),
@@ -303,6 +336,7 @@ def build_client(
     max_retries: int,
     headers: Mapping[str, str] | None = None,
     http_client: httpx.Client | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> httpx.Client:
     """Build the `httpx.Client` that Operations and raw generated calls share.
 
@@ -310,7 +344,8 @@ def build_client(
     `deadline_scope`, `timeout` seconds for each of connect/read/write/pool (None: no limit), a
     ``User-Agent: gemini-ops/<version>`` header plus `headers`, and typed errors: `ApiError`
     subclasses for status >= 400, `TransportError` for failures, `WaitTimeoutError` when the
-    deadline passes.
+    deadline passes. An answer whose decoded body exceeds `max_response_bytes` raises
+    `InvalidResponseError` once that much has been read (see `gemini_ops._http.limits`).
 
     Without `http_client`, requests go over HTTP/1.1 with a pool of up to 100 connections,
     honouring proxy and certificate settings from the environment. With `http_client`, each
@@ -320,14 +355,14 @@ def build_client(
     returned client leaves it open.
 
     Raises:
-        ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
-            None (see `gemini_ops._core.validate`).
+        ValueError: `max_retries` not an integer >= 0, `max_response_bytes` not an integer
+            >= 1, or `timeout` not > 0 seconds and not None (see `gemini_ops._core.validate`).
         TypeError: `http_client` is not an `httpx.Client`.
 
     """
     if http_client is not None and not isinstance(http_client, httpx.Client):
         raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
-    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    options = _client_options(base_url, auth, timeout, max_retries, headers, max_response_bytes)
     if http_client is None:
         return _Client(**options, limits=_LIMITS, http1=True, http2=False)
     return _Client(**options, transport=_ClientTransport(http_client), trust_env=False)
@@ -341,6 +376,7 @@ def build_async_client(
     max_retries: int,
     headers: Mapping[str, str] | None = None,
     http_client: httpx.AsyncClient | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> httpx.AsyncClient:
     """Build the `httpx.AsyncClient` that AsyncOperations and raw calls share.
 
@@ -351,7 +387,7 @@ def build_async_client(
         raise TypeError(
             f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
         )
-    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    options = _client_options(base_url, auth, timeout, max_retries, headers, max_response_bytes)
     if http_client is None:
         return _AsyncClient(**options, limits=_LIMITS, http1=True, http2=False)
     return _AsyncClient(**options, transport=_AsyncClientTransport(http_client), trust_env=False)

@@ -1,0 +1,355 @@
+"""A hostile server against the client's reading of the wire, sync and async, byte by byte.
+
+Four classes of attack, each through the public API (and raw generated calls), on the byte-level
+server of `hostile` (not the emulator):
+
+- answer size: bodies of 400 MiB, endless bodies, gzip bombs (2 MiB expanding to 2 GiB), in
+  success and error answers: each ends in `InvalidResponseError` naming the limit, with peak
+  memory measured under a small bound;
+- retry hints: ``Retry-After`` and ``RetryInfo.retryDelay`` far in the future, dated in year
+  9999, negative, NaN or garbage: never an OverflowError, never a sleep longer than the clamp;
+- secrets: a key or token echoed by the server in a message, a name, a URL or a header never
+  survives in an error's text; a token with a stray CR/LF is refused without being shown;
+- raw generated calls on hostile JSON shapes: `InvalidResponseError`, never RecursionError,
+  TypeError or KeyError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import struct
+import time
+import tracemalloc
+import zlib
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from dual import Api
+
+from gemini_ops import AsyncOperations, InvalidResponseError, Operations
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES
+
+from .hostile import Conn, HostileServer, Request, json_response, response
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
+
+MiB = 1024 * 1024
+KEY = "AIzaSyHOSTILE-wire-key-5d1e0a"
+LIMIT = 4 * MiB  # the limit of the size tests: small, so that a bound on memory means something
+OPERATION = {"name": "batches/b1", "done": False}
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+async def _raw_get(api: Api, batch: str = "b1") -> Any:
+    from gemini_ops_api.api.gemini import get_batch
+
+    raw = api.ops.raw_client()
+    if api.is_async:
+        return await get_batch.asyncio_detailed(batch=batch, client=raw)
+    return get_batch.sync_detailed(batch=batch, client=raw)
+
+
+class Client:
+    """Operations or AsyncOperations on `url`, optionally through an httpx client of the test."""
+
+    def __init__(self, mode: str, url: str, *, own_client: bool = False, **options: Any) -> None:
+        self.own: httpx.Client | httpx.AsyncClient | None = None
+        if own_client:
+            self.own = httpx.AsyncClient() if mode == "async" else httpx.Client()
+            options["http_client"] = self.own
+        cls = AsyncOperations if mode == "async" else Operations
+        options = {"api_key": KEY, "base_url": url, "max_retries": 0, "timeout": 30, **options}
+        self.api = Api(cls(**options))
+
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if method == "raw_get":
+            return await _raw_get(self.api, *args)
+        if method in {"list_all", "wait_many"}:
+            return await self.api.collect(method, *args, **kwargs)
+        return await self.api(method, *args, **kwargs)
+
+    async def close(self) -> None:
+        await self.api.close()
+        if isinstance(self.own, httpx.AsyncClient):
+            await self.own.aclose()
+        elif self.own is not None:
+            self.own.close()
+
+
+@contextlib.asynccontextmanager
+async def client(mode: str, url: str, **options: Any) -> Any:
+    made = Client(mode, url, **options)
+    try:
+        yield made
+    finally:
+        await made.close()
+
+
+@contextlib.contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """Measure the peak of Python's allocations in the block (bytes), into the list yielded."""
+    peak: list[int] = []
+    tracemalloc.start()
+    try:
+        yield peak
+    finally:
+        peak.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Answer size
+
+
+def _gzip_bomb() -> bytes:
+    """A valid gzip body of about 2 MiB that decodes to 2 GiB + 12 bytes of a JSON object."""
+    zeros = b"0" * (16 * MiB)
+    head, tail, blocks = b'{"name": "', b'"}', 128
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    start = deflate.compress(head) + deflate.flush(zlib.Z_FULL_FLUSH)
+    # After a full flush the compressor starts afresh: every block of zeros encodes the same.
+    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.compress(tail) + deflate.flush()
+    crc = zlib.crc32(head)
+    for _ in range(blocks):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + blocks * len(zeros) + len(tail)
+    return start + block * blocks + end[:-8] + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+_BOMB: list[bytes] = []
+
+
+def gzip_bomb() -> bytes:
+    if not _BOMB:
+        _BOMB.append(_gzip_bomb())
+    return _BOMB[0]
+
+
+def _head(status: int, **headers: str) -> bytes:
+    return response(
+        status, headers={"Content-Type": "application/json", **headers}, content_length=False
+    )
+
+
+BodyScript = Callable[[int], Callable[[Request, Conn], Awaitable[None]]]
+
+
+def huge_body(status: int) -> Callable[[Request, Conn], Awaitable[None]]:
+    """400 MiB under a Content-Length, written as fast as the client reads."""
+
+    async def script(request: Request, conn: Conn) -> None:
+        total = 400 * MiB
+        await conn.write(_head(status, **{"Content-Length": str(total)}))
+        await conn.write(b'{"name": "')
+        await conn.stream(b"a" * (64 * 1024), total=total - 10)
+
+    return script
+
+
+def endless_body(status: int) -> Callable[[Request, Conn], Awaitable[None]]:
+    """A chunked body that never ends."""
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(_head(status, **{"Transfer-Encoding": "chunked"}))
+        await conn.stream(b"10000\r\n" + b"[" * 0x10000 + b"\r\n")
+
+    return script
+
+
+def gzip_bomb_body(status: int) -> Callable[[Request, Conn], Awaitable[None]]:
+    """2 MiB of gzip expanding to 2 GiB."""
+
+    async def script(request: Request, conn: Conn) -> None:
+        bomb = gzip_bomb()
+        await conn.write(
+            _head(status, **{"Content-Encoding": "gzip", "Content-Length": str(len(bomb))})
+        )
+        await conn.write(bomb)
+
+    return script
+
+
+def double_gzip_body(status: int) -> Callable[[Request, Conn], Awaitable[None]]:
+    """The gzip bomb gzipped once more (``Content-Encoding: gzip, gzip``): a few KiB."""
+
+    async def script(request: Request, conn: Conn) -> None:
+        body = gzip.compress(gzip_bomb())
+        encoding = {"Content-Encoding": "gzip, gzip", "Content-Length": str(len(body))}
+        await conn.write(_head(status, **encoding))
+        await conn.write(body)
+
+    return script
+
+
+def endless_deflate_body(status: int) -> Callable[[Request, Conn], Awaitable[None]]:
+    """A chunked deflate stream of zeros that never ends."""
+
+    async def script(request: Request, conn: Conn) -> None:
+        deflate = zlib.compressobj(9)
+        start = deflate.compress(b'{"name": "') + deflate.flush(zlib.Z_FULL_FLUSH)
+        block = deflate.compress(b"0" * MiB) + deflate.flush(zlib.Z_FULL_FLUSH)
+        encoding = {"Content-Encoding": "deflate", "Transfer-Encoding": "chunked"}
+        await conn.write(_head(status, **encoding))
+        await conn.write(b"%x\r\n%s\r\n" % (len(start), start))
+        await conn.stream(b"%x\r\n%s\r\n" % (len(block), block))
+
+    return script
+
+
+BODIES: dict[str, BodyScript] = {
+    "400 MiB": huge_body,
+    "endless": endless_body,
+    "gzip bomb": gzip_bomb_body,
+    "gzip, gzip": double_gzip_body,
+    "endless deflate": endless_deflate_body,
+}
+SIZE_METHODS = ["get", "list", "cancel", "raw_get", "own client get"]
+
+
+async def _call_size_case(mode: str, url: str, method: str, limit: int | None) -> BaseException:
+    own = method.startswith("own client ")
+    method = method.removeprefix("own client ")
+    options: dict[str, Any] = {"own_client": own}
+    if limit is not None:
+        options["max_response_bytes"] = limit
+    args = {"get": ("batches/b1",), "list": ("batches",), "cancel": ("batches/b1",)}
+    async with client(mode, url, **options) as made:
+        with pytest.raises(InvalidResponseError) as caught:
+            await made.call(method, *args.get(method, ()))
+    return caught.value
+
+
+# Every method on a successful answer; error answers (read by the same code for every method,
+# before the retries decide) through the facade and a raw call.
+SIZE_CASES = [(method, 200) for method in SIZE_METHODS] + [
+    (method, status) for method in ("get", "raw_get") for status in (503, 400)
+]
+
+
+@pytest.mark.parametrize(("method", "status"), SIZE_CASES)
+@pytest.mark.parametrize("body", list(BODIES))
+async def test_an_answer_past_the_limit_ends_typed_in_bounded_memory(
+    mode: str, body: str, method: str, status: int
+) -> None:
+    gzip_bomb()  # built before measuring
+    with HostileServer(BODIES[body](status)) as server:
+        started = time.monotonic()
+        with peak_memory() as peak:
+            error = await _call_size_case(mode, server.url, method, LIMIT)
+        took = time.monotonic() - started
+    text = str(error)
+    assert f"limit of {LIMIT:,} bytes" in text
+    assert "max_response_bytes=" in text
+    assert error.http_status == status
+    assert error.method in {"GET", "POST"}
+    assert peak[0] < 3 * LIMIT, f"peak {peak[0] / MiB:.1f} MiB"
+    assert took < 10  # reading a few MiB, not the hundreds of MiB (or the endless) sent
+    assert server.errors == []
+
+
+async def test_the_default_limit_stops_a_400_mib_answer(mode: str) -> None:
+    with HostileServer(huge_body(200)) as server, peak_memory() as peak:
+        error = await _call_size_case(mode, server.url, "get", None)
+    assert f"limit of {DEFAULT_MAX_RESPONSE_BYTES:,} bytes (32 MiB decoded)" in str(error)
+    assert peak[0] < 3 * DEFAULT_MAX_RESPONSE_BYTES, f"peak {peak[0] / MiB:.1f} MiB"
+
+
+def _exact(size: int) -> bytes:
+    body = json.dumps(OPERATION).encode()
+    return body[:-1] + b" " * (size - len(body)) + b"}"
+
+
+@pytest.mark.parametrize("method", ["get", "raw_get", "own client get"])
+async def test_an_answer_of_exactly_the_limit_is_read(mode: str, method: str) -> None:
+    limit = 64 * 1024
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response(_exact(limit)))
+
+    with HostileServer(script) as server:
+        own = method.startswith("own client ")
+        async with client(mode, server.url, own_client=own, max_response_bytes=limit) as made:
+            result = await made.call(
+                method.removeprefix("own client "), "b1" if "raw" in method else "batches/b1"
+            )
+    name = result.parsed.name if method == "raw_get" else result.name
+    assert name == "batches/b1"
+
+
+async def test_one_byte_past_the_limit_is_refused(mode: str) -> None:
+    limit = 64 * 1024
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response(_exact(limit + 1)))
+
+    with HostileServer(script) as server:
+        async with client(mode, server.url, max_response_bytes=limit) as made:
+            with pytest.raises(InvalidResponseError, match=f"limit of {limit:,} bytes"):
+                await made.call("get", "batches/b1")
+
+
+ENCODINGS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.compress,
+    "x-gzip": gzip.compress,
+    "deflate": zlib.compress,
+    "deflate raw": lambda data: zlib.compress(data, wbits=-zlib.MAX_WBITS),
+    "gzip, deflate": lambda data: zlib.compress(gzip.compress(data)),
+    "identity": lambda data: data,
+}
+
+
+@pytest.mark.parametrize("encoding", list(ENCODINGS))
+@pytest.mark.parametrize("method", ["get", "raw_get", "own client get"])
+async def test_encoded_answers_within_the_limit_are_decoded(
+    mode: str, encoding: str, method: str
+) -> None:
+    plain = json.dumps(
+        {**OPERATION, "metadata": {"@type": "type.googleapis.com/x.Pad", "pad": "x" * 200_000}}
+    ).encode()
+
+    async def script(request: Request, conn: Conn) -> None:
+        body = ENCODINGS[encoding](plain)
+        header = encoding.removesuffix(" raw")
+        await conn.write(json_response(body, headers={"Content-Encoding": header}))
+
+    with HostileServer(script) as server:
+        own = method.startswith("own client ")
+        async with client(mode, server.url, own_client=own) as made:
+            result = await made.call(
+                method.removeprefix("own client "), "b1" if "raw" in method else "batches/b1"
+            )
+    name = result.parsed.name if method == "raw_get" else result.name
+    assert name == "batches/b1"
+    assert server.requests[0].header("accept-encoding") == "gzip, deflate"
+
+
+async def test_a_corrupt_gzip_body_is_a_transport_error(mode: str) -> None:
+    from gemini_ops import TransportError
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(
+            json_response(
+                b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 20,
+                headers={"Content-Encoding": "gzip"},
+            )
+        )
+
+    with HostileServer(script) as server:
+        async with client(mode, server.url) as made:
+            with pytest.raises(TransportError, match="not valid gzip"):
+                await made.call("get", "batches/b1")
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, "1", True])
+def test_max_response_bytes_is_validated(mode: str, value: Any) -> None:
+    cls = AsyncOperations if mode == "async" else Operations
+    with pytest.raises(ValueError, match="max_response_bytes must be an integer >= 1"):
+        cls(api_key=KEY, max_response_bytes=value)
