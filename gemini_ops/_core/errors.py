@@ -135,7 +135,8 @@ class ApiError(GeminiOpsError):
         message: the server's message, or a description of the answer when it had none.
         details: the ``details`` entries of the error (``{"@type": ..., ...}`` mappings).
         retry_delay: seconds the server asked to wait before trying again (the larger of
-            ``RetryInfo.retryDelay`` and ``Retry-After``), or None.
+            ``RetryInfo.retryDelay`` and ``Retry-After``, at most 300: longer hints are
+            clamped), or None.
         method: the request method, when known.
         url: the request URL, when known, without credentials in its query string.
 
@@ -318,7 +319,8 @@ class TransportError(GeminiOpsError):
 
 
 class InvalidResponseError(GeminiOpsError):
-    """A successful (2xx) answer whose body is not the JSON object expected.
+    """A successful (2xx) answer whose body is not the JSON object expected, or any answer
+    whose body is larger than the client's ``max_response_bytes``.
 
     Attributes:
         http_status: the HTTP status of the answer.

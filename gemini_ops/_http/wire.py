@@ -23,6 +23,7 @@ from gemini_ops._core.rpc import canonical_status, detail_type, parse_duration
 from gemini_ops._http.redact import redact_text, redact_url
 
 __all__ = [
+    "MAX_SERVER_HINT",
     "error_from_response",
     "invalid_response",
     "parse_json_object",
@@ -35,7 +36,14 @@ _EXCERPT_SCAN = 8192
 _HTML_SKIPPED = re.compile(r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)")
 _HTML_TAG = re.compile(r"(?s)<[^>]*>")
 _WHITESPACE = re.compile(r"\s+")
-_RETRY_AFTER_SECONDS = re.compile(r"\d{1,10}(?:\.\d{1,9})?")
+_RETRY_AFTER_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+MAX_SERVER_HINT = 300.0
+"""The longest wait a server's retry hint can ask for, in seconds; longer hints are clamped.
+
+Google's hints name the time to the next quota window (at most a minute for per-minute quotas)
+or a short back-off; five minutes is five times the longest of those, and keeps a wait without a
+deadline polling at least every five minutes whatever a broken or hostile server writes.
+"""
 # What Google's Gemini front end answers when a request carries no credentials at all (403).
 _UNREGISTERED_CALLER = "Method doesn't allow unregistered callers"
 _NO_KEY_HINT = (
@@ -113,7 +121,8 @@ def error_from_response(response: httpx.Response) -> ApiError:
 def retry_delay_from_response(response: httpx.Response) -> float | None:
     """Seconds the server asked to wait: the larger of ``RetryInfo.retryDelay`` and ``Retry-After``.
 
-    Returns None when neither is present and valid. Never raises.
+    At most `MAX_SERVER_HINT`; None when neither is present and valid (a negative, NaN or
+    unparsable hint is not valid). Never raises.
     """
     parsed, is_json = _loads(_content_of(response))
     envelope = _find_envelope(parsed) if is_json else None
@@ -214,6 +223,7 @@ def _details(value: Any) -> tuple[dict[str, Any], ...]:
 
 
 def _retry_delay(details: Iterable[Mapping[str, Any]], response: httpx.Response) -> float | None:
+    """The larger valid hint, clamped to `MAX_SERVER_HINT` (negative and NaN ones are ignored)."""
     delays: list[float] = []
     for detail in details:
         if detail_type(detail) == "RetryInfo":
@@ -223,7 +233,7 @@ def _retry_delay(details: Iterable[Mapping[str, Any]], response: httpx.Response)
     after = _retry_after(response)
     if after is not None:
         delays.append(after)
-    return max(delays) if delays else None
+    return min(max(delays), MAX_SERVER_HINT) if delays else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -248,7 +258,7 @@ def _retry_after(response: httpx.Response) -> float | None:
             except (TypeError, ValueError, IndexError, OverflowError):
                 pass
         seconds = when.timestamp() - now
-        return max(0.0, seconds) if math.isfinite(seconds) else None
+        return max(0.0, seconds) if math.isfinite(seconds) else None  # clamped by the caller
     except Exception:
         return None
 

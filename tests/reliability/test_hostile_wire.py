@@ -30,8 +30,10 @@ import httpx
 import pytest
 from dual import Api
 
-from gemini_ops import AsyncOperations, InvalidResponseError, Operations
+from gemini_ops import AsyncOperations, InvalidResponseError, Operations, RateLimitError
+from gemini_ops._core import timing
 from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES
+from gemini_ops._http.wire import MAX_SERVER_HINT
 
 from .hostile import Conn, HostileServer, Request, json_response, response
 
@@ -353,3 +355,119 @@ def test_max_response_bytes_is_validated(mode: str, value: Any) -> None:
     cls = AsyncOperations if mode == "async" else Operations
     with pytest.raises(ValueError, match="max_response_bytes must be an integer >= 1"):
         cls(api_key=KEY, max_response_bytes=value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Retry hints
+
+
+def _rate_limited(headers: dict[str, str], retry_delay: Any = None) -> bytes:
+    error: dict[str, Any] = {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED"}
+    if retry_delay is not None:
+        error["details"] = [
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}
+        ]
+    return json_response({"error": error}, 429, headers=headers)
+
+
+CLAMPED = MAX_SERVER_HINT
+HINTS: dict[str, tuple[dict[str, str], Any, float | None]] = {
+    "Retry-After 9999999999": ({"Retry-After": "9999999999"}, None, CLAMPED),
+    "Retry-After of 400 digits": ({"Retry-After": "7" * 400}, None, CLAMPED),
+    "Retry-After 1e400 as a fraction": ({"Retry-After": "1" * 400 + ".5"}, None, CLAMPED),
+    "retryDelay 999999999999s": ({}, "999999999999s", CLAMPED),
+    "retryDelay 999999999999.999999999s": ({}, "999999999999.999999999s", CLAMPED),
+    "Retry-After in year 9999": ({"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}, None, CLAMPED),
+    "both huge": ({"Retry-After": "9999999999"}, "999999999999s", CLAMPED),
+    "Retry-After -5": ({"Retry-After": "-5"}, None, None),
+    "Retry-After nan": ({"Retry-After": "nan"}, None, None),
+    "Retry-After inf": ({"Retry-After": "inf"}, None, None),
+    "Retry-After 1e9": ({"Retry-After": "1e9"}, None, None),
+    "Retry-After garbage": ({"Retry-After": "soon\x07"}, None, None),
+    "Retry-After year 10000": ({"Retry-After": "Fri, 31 Dec 10000 23:59:59 GMT"}, None, None),
+    "Retry-After in the past": ({"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"}, None, 0.0),
+    "server clock in year 9999": (
+        {"Retry-After": "Thu, 01 Jan 2026 00:00:00 GMT", "Date": "Fri, 31 Dec 9999 23:59:59 GMT"},
+        None,
+        0.0,
+    ),
+    "server clock garbage": (
+        {"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT", "Date": "yesterday"},
+        None,
+        0.0,
+    ),
+    "retryDelay -3s": ({}, "-3s", None),
+    "retryDelay NaNs": ({}, "NaNs", None),
+    "retryDelay infs": ({}, "infs", None),
+    "retryDelay 1e400 (a number)": ({}, 1e400, None),
+    "retryDelay an object": ({}, {"seconds": "999999999999"}, None),
+    "retryDelay 2.5s, Retry-After 1": ({"Retry-After": "1"}, "2.5s", 2.5),
+}
+
+
+@pytest.mark.parametrize("hint", list(HINTS))
+async def test_retry_hints_are_clamped_or_ignored(mode: str, hint: str) -> None:
+    headers, retry_delay, expected = HINTS[hint]
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(_rate_limited(headers, retry_delay))
+
+    with HostileServer(script) as server:
+        async with client(mode, server.url) as made:
+            with pytest.raises(RateLimitError) as caught:
+                await made.call("get", "batches/b1")
+    assert caught.value.retry_delay == expected
+
+
+class Sleeps:
+    """The sleeps the code asks for, recorded instead of slept."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.asked.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.asked.append(seconds)
+
+
+HUGE_HINTS = [name for name, (_h, _r, expected) in HINTS.items() if expected == CLAMPED]
+
+
+@pytest.mark.parametrize("hint", HUGE_HINTS)
+async def test_a_wait_without_deadline_sleeps_no_longer_than_the_clamp(
+    mode: str, hint: str
+) -> None:
+    """A wait (timeout=None) and the retries of each poll both see the clamped hint."""
+    headers, retry_delay, _expected = HINTS[hint]
+
+    async def script(request: Request, conn: Conn) -> None:
+        if len(server.requests) <= 2:
+            await conn.write(_rate_limited(headers, retry_delay))
+        else:
+            await conn.write(json_response({"name": "batches/b1", "done": True, "response": {}}))
+
+    sleeps = Sleeps()
+    with HostileServer(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
+        async with client(mode, server.url, max_retries=3) as made:
+            done = await made.call("wait", "batches/b1", poll_interval=0.01, timeout=None)
+    assert done.done
+    assert sleeps.asked, "the hint was not slept on"
+    assert max(sleeps.asked) == CLAMPED
+    assert len(server.requests) == 3
+
+
+async def test_a_retried_request_sleeps_the_hint_below_the_retry_ceiling(mode: str) -> None:
+    async def script(request: Request, conn: Conn) -> None:
+        if len(server.requests) == 1:
+            await conn.write(_rate_limited({"Retry-After": "7"}, "9s"))
+        else:
+            await conn.write(json_response(OPERATION))
+
+    sleeps = Sleeps()
+    with HostileServer(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
+        async with client(mode, server.url, max_retries=1) as made:
+            operation = await made.call("get", "batches/b1")
+    assert operation.name == "batches/b1"
+    assert sleeps.asked == [9.0]
