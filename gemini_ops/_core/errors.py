@@ -319,8 +319,10 @@ class TransportError(GeminiOpsError):
 
 
 class InvalidResponseError(GeminiOpsError):
-    """A successful (2xx) answer whose body is not the JSON object expected, or any answer
-    whose body is larger than the client's ``max_response_bytes``.
+    """An answer that cannot be used: not the JSON object expected, or too large.
+
+    A successful (2xx) answer whose body is not the JSON object expected, or any answer (error
+    answers included) whose body is larger than the client's ``max_response_bytes``.
 
     Attributes:
         http_status: the HTTP status of the answer.
