@@ -25,9 +25,9 @@ from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutE
 from gemini_ops._core.validate import check_count, check_seconds
 from gemini_ops._http.deadline import DeadlineReachedError
 from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES, AsyncLimitTransport, LimitTransport
-from gemini_ops._http.redact import redact_text, redact_url
+from gemini_ops._http.redact import redact, redact_chain, redact_url, request_secrets
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from gemini_ops._http.wire import error_from_response, invalid_response
+from gemini_ops._http.wire import error_from_response, parse_raw_json
 
 __all__ = [
     "POOL_SIZE",
@@ -49,7 +49,9 @@ def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> Gemi
     method, url = request.method, redact_url(request.url)
     if isinstance(error, DeadlineReachedError):
         return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
-    detail = redact_text(str(error)) if str(error) else "no details"
+    secrets = request_secrets(request)
+    redact_chain(error, secrets)  # httpx quotes what the server sent, e.g. a bad header line
+    detail = redact(str(error), secrets) if str(error) else "no details"
     return TransportError(
         f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
     )
@@ -58,16 +60,14 @@ def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> Gemi
 class _CheckedResponse(httpx.Response):
     """A successful answer whose ``json()`` raises InvalidResponseError on a bad body.
 
-    The generated endpoints decode answers with ``response.json()``; a garbage or truncated
-    body would otherwise escape from them as a bare ``json.JSONDecodeError``.
+    The generated endpoints decode answers with ``response.json()`` and build their models from
+    it; a garbage, truncated, too deeply nested or ill-shaped body would otherwise escape from
+    them as a bare JSONDecodeError, RecursionError, KeyError or TypeError (see `parse_raw_json`).
     """
 
     def json(self, **kwargs: Any) -> Any:
-        """Decode the body as JSON; InvalidResponseError when it is not JSON."""
-        try:
-            return super().json(**kwargs)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise invalid_response(self, f"the body is not valid JSON ({error})") from error
+        """Decode the body as JSON that the endpoint's model fits; InvalidResponseError if not."""
+        return parse_raw_json(self)
 
 
 class _Client(httpx.Client):

@@ -471,3 +471,208 @@ async def test_a_retried_request_sleeps_the_hint_below_the_retry_ceiling(mode: s
             operation = await made.call("get", "batches/b1")
     assert operation.name == "batches/b1"
     assert sleeps.asked == [9.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Secrets echoed by the server
+
+TOKEN = "ya29.HOSTILE-wire-token-8c3b7f"
+VERTEX_OP = "projects/p1/locations/us-central1/operations/o1"
+
+
+def _secret_of(request: Request) -> str:
+    """The credential the request carried, as a server reading it would echo it."""
+    key = request.header("x-goog-api-key")
+    if key:
+        return key
+    return (request.header("authorization") or "").removeprefix("Bearer ")
+
+
+def _escaped(secret: str) -> str:
+    return "".join(f"\\u{ord(ch):04x}" for ch in secret)
+
+
+def _error(status: int, message: str, **extra: Any) -> bytes:
+    return json_response({"error": {"code": status, "message": message, **extra}}, status)
+
+
+ECHOES: dict[str, Callable[[str], bytes]] = {
+    "error message": lambda s: _error(400, f"API key not valid: {s}", status="INVALID_ARGUMENT"),
+    "error details": lambda s: _error(
+        403,
+        "denied",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "metadata": {"key": s, s: "as a key"},
+            },
+            {"@type": "type.googleapis.com/google.rpc.Help", "links": [{"url": f"x?k={s}"}]},
+        ],
+    ),
+    "legacy errors list": lambda s: json_response({"error": {"errors": [{"message": s}]}}, 400),
+    "OAuth error": lambda s: json_response(
+        {"error": "invalid_token", "error_description": f"bad token {s}"}, 401
+    ),
+    "HTML page": lambda s: response(
+        502,
+        f"<html><title>{s}</title><p>echo {s}</p></html>".encode(),
+        headers={"Content-Type": "text/html"},
+    ),
+    "JSON-escaped": lambda s: json_response(
+        '{"error": {"code": 400, "message": "' + _escaped(s) + '"}}', 400
+    ),
+    "text 200": lambda s: response(
+        200, f"hello {s}".encode(), headers={"Content-Type": "text/plain"}
+    ),
+    "content type header": lambda s: response(
+        200, b"<p>no</p>", headers={"Content-Type": f"text/{s}"}
+    ),
+    "JSON array 200": lambda s: json_response([s, {s: s}]),
+    "malformed header line": lambda s: f"HTTP/1.1 200 OK\r\nX-Echo {s}\r\n\r\n".encode(),
+    "429 with headers": lambda s: _error(
+        429, f"quota for {s}", status="RESOURCE_EXHAUSTED"
+    ).replace(b"\r\n\r\n", f"\r\nX-Echo: {s}\r\nRetry-After: 1\r\n\r\n".encode(), 1),
+    "failed operation": lambda s: json_response(
+        {
+            "name": "batches/b1",
+            "done": True,
+            "error": {
+                "code": 7,
+                "message": f"denied for {s}",
+                "details": [{"@type": "type.googleapis.com/x.Echo", "echo": s}],
+            },
+        }
+    ),
+    "operation name": lambda s: json_response(
+        {"name": f"batches/{s}", "done": True, "response": {"@type": "x.Y", s: s}}
+    ),
+    "escaped in metadata": lambda s: json_response(
+        '{"name": "batches/b1", "metadata": {"@type": "x.Y", "note": "' + _escaped(s) + '"}}'
+    ),
+}
+
+
+def _texts(value: object) -> list[str]:
+    """Every text a value shows: str, repr, attributes, and for an exception its whole chain."""
+    import traceback
+
+    if not isinstance(value, BaseException):
+        return [str(value), repr(value), repr(getattr(value, "__dict__", ""))]
+    texts = ["".join(traceback.format_exception(value))]
+    seen: set[int] = set()
+    current: BaseException | None = value
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        texts += [str(current), repr(current), repr(vars(current))]
+        current = current.__cause__ or current.__context__
+    return texts
+
+
+def _leaks(texts: list[str], secret: str) -> list[str]:
+    suffix = secret.split("-", 1)[1]
+    return [text[:300] for text in texts if secret in text or suffix in text]
+
+
+async def _outcomes(made: Client, method: str, name: str) -> list[object]:
+    """What a call shows: its result or error, and for an operation its result() error."""
+    try:
+        result = await made.call(method, name)
+    except Exception as error:
+        return [error]
+    # A raw call's Response holds the body as sent (its bytes are the caller's to read); what
+    # gemini-ops builds from it is the parsed model.
+    operation = getattr(result, "parsed", result)
+    shown: list[object] = [operation]
+    if hasattr(operation, "result") and getattr(operation, "done", False):
+        try:
+            operation.result()
+        except Exception as error:
+            shown.append(error)
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("backend", "method"),
+    [
+        ("gemini", "get"),
+        ("gemini", "list"),
+        ("gemini", "raw_get"),
+        ("vertex", "get"),
+        ("vertex", "list"),
+    ],
+)
+@pytest.mark.parametrize("echo", list(ECHOES))
+async def test_a_secret_echoed_by_the_server_never_reaches_a_message(
+    mode: str, echo: str, method: str, backend: str
+) -> None:
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(ECHOES[echo](_secret_of(request)))
+
+    if backend == "gemini":
+        options: dict[str, Any] = {"api_key": KEY}
+        secret, name = KEY, {"get": "batches/b1", "list": "batches", "raw_get": "b1"}[method]
+    else:
+        from google.oauth2.credentials import Credentials
+
+        options = {"vertex_ai": True, "project": "p1", "location": "us-central1"}
+        options["credentials"] = Credentials(token=TOKEN)
+        secret, name = (
+            TOKEN,
+            {"get": VERTEX_OP, "list": "projects/p1/locations/us-central1"}[method],
+        )
+    with HostileServer(script) as server:
+        async with client(mode, server.url, **options) as made:
+            shown = await _outcomes(made, method, name)
+    assert server.requests, "no request was sent"
+    assert _secret_of(server.requests[0]) == secret
+    texts = [text for value in shown for text in _texts(value)]
+    assert _leaks(texts, secret) == []
+
+
+@pytest.mark.parametrize("spare", ["\r", "\n", "\r\n", " ", "\t"])
+async def test_whitespace_around_an_access_token_is_dropped(mode: str, spare: str) -> None:
+    from google.oauth2.credentials import Credentials
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response({"name": VERTEX_OP, "done": False}))
+
+    options = {"vertex_ai": True, "project": "p1", "location": "us-central1"}
+    with HostileServer(script) as server:
+        credentials = Credentials(token=f"{spare}{TOKEN}{spare}")
+        async with client(mode, server.url, credentials=credentials, **options) as made:
+            operation = await made.call("get", VERTEX_OP)
+    assert operation.name == VERTEX_OP
+    assert server.requests[0].header("authorization") == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        (f"{TOKEN}\r\nX-Injected: 1", "must not contain whitespace or control characters"),
+        (f"ya29.a\rb-{TOKEN}", "must not contain whitespace or control characters"),
+        (f"{TOKEN} {TOKEN}", "must not contain whitespace or control characters"),
+        (f"{TOKEN}\x00", "must not contain whitespace or control characters"),
+        ("\r\n", "must be a non-empty string"),
+    ],
+)
+async def test_an_unusable_access_token_is_refused_without_being_shown(
+    mode: str, token: str, problem: str
+) -> None:
+    from google.oauth2.credentials import Credentials
+
+    from gemini_ops import CredentialsError
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response({"name": VERTEX_OP}))
+
+    options = {"vertex_ai": True, "project": "p1", "location": "us-central1"}
+    with HostileServer(script) as server:
+        credentials = Credentials(token=token)
+        async with client(mode, server.url, credentials=credentials, **options) as made:
+            with pytest.raises(CredentialsError, match=problem) as caught:
+                await made.call("get", VERTEX_OP)
+    assert server.requests == []
+    assert _leaks(_texts(caught.value), TOKEN) == []
+    assert "access token" in str(caught.value)
