@@ -27,7 +27,7 @@ from gemini_ops._http.deadline import DeadlineReachedError
 from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES, AsyncLimitTransport, LimitTransport
 from gemini_ops._http.redact import redact, redact_chain, redact_url, request_secrets
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from gemini_ops._http.wire import error_from_response, parse_raw_json
+from gemini_ops._http.wire import check_raw_status, error_from_response, parse_raw_json
 
 __all__ = [
     "POOL_SIZE",
@@ -260,6 +260,7 @@ class _BorrowingClient(httpx.Client):
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
         response = super().send(request, **kwargs)
+        check_raw_status(response)
         response.__class__ = _CheckedResponse
         return response
 
@@ -270,6 +271,7 @@ class _AsyncBorrowingClient(httpx.AsyncClient):
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
         response = await super().send(request, **kwargs)
+        check_raw_status(response)
         response.__class__ = _CheckedResponse
         return response
 

@@ -9,6 +9,7 @@ raises anything but the typed errors it documents.
 from __future__ import annotations
 
 import email.utils
+import http
 import json
 import math
 import re
@@ -25,6 +26,7 @@ from gemini_ops._http.redact import redact, redact_url, request_secrets, scrub_j
 
 __all__ = [
     "MAX_SERVER_HINT",
+    "check_raw_status",
     "error_from_response",
     "invalid_response",
     "parse_json_object",
@@ -32,6 +34,7 @@ __all__ = [
     "retry_delay_from_response",
 ]
 
+_KNOWN_STATUSES = frozenset(status.value for status in http.HTTPStatus)
 _EXCERPT_LENGTH = 200
 # Only the start of a body is looked at for an excerpt: keeps the regexes below cheap.
 _EXCERPT_SCAN = 8192
@@ -202,6 +205,18 @@ def parse_raw_json(response: httpx.Response) -> Any:
     if problem is not None:
         raise invalid_response(response, problem)
     return parsed
+
+
+def check_raw_status(response: httpx.Response) -> None:
+    """Refuse a status the generated code cannot represent (it builds an `HTTPStatus` of each).
+
+    Raises:
+        InvalidResponseError: `response` has a status that `http.HTTPStatus` does not name, such
+            as 299; generated code would raise a bare ValueError on it.
+
+    """
+    if response.status_code not in _KNOWN_STATUSES:
+        raise invalid_response(response, "a status that HTTP does not define")
 
 
 def _endpoint_of(response: httpx.Response) -> RawEndpoint | None:

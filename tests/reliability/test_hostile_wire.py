@@ -94,6 +94,14 @@ async def client(mode: str, url: str, **options: Any) -> Any:
 
 
 @contextlib.contextmanager
+def serve(script: Callable[[Request, Conn], Awaitable[None]]) -> Iterator[HostileServer]:
+    """A hostile server running `script`; a script that broke fails the test."""
+    with HostileServer(script) as server:
+        yield server
+    assert server.errors == []
+
+
+@contextlib.contextmanager
 def peak_memory() -> Iterator[list[int]]:
     """Measure the peak of Python's allocations in the block (bytes), into the list yielded."""
     peak: list[int] = []
@@ -242,7 +250,7 @@ async def test_an_answer_past_the_limit_ends_typed_in_bounded_memory(
     mode: str, body: str, method: str, status: int
 ) -> None:
     gzip_bomb()  # built before measuring
-    with HostileServer(BODIES[body](status)) as server:
+    with serve(BODIES[body](status)) as server:
         started = time.monotonic()
         with peak_memory() as peak:
             error = await _call_size_case(mode, server.url, method, LIMIT)
@@ -254,11 +262,10 @@ async def test_an_answer_past_the_limit_ends_typed_in_bounded_memory(
     assert error.method in {"GET", "POST"}
     assert peak[0] < 3 * LIMIT, f"peak {peak[0] / MiB:.1f} MiB"
     assert took < 10  # reading a few MiB, not the hundreds of MiB (or the endless) sent
-    assert server.errors == []
 
 
 async def test_the_default_limit_stops_a_400_mib_answer(mode: str) -> None:
-    with HostileServer(huge_body(200)) as server, peak_memory() as peak:
+    with serve(huge_body(200)) as server, peak_memory() as peak:
         error = await _call_size_case(mode, server.url, "get", None)
     assert f"limit of {DEFAULT_MAX_RESPONSE_BYTES:,} bytes (32 MiB decoded)" in str(error)
     assert peak[0] < 3 * DEFAULT_MAX_RESPONSE_BYTES, f"peak {peak[0] / MiB:.1f} MiB"
@@ -276,7 +283,7 @@ async def test_an_answer_of_exactly_the_limit_is_read(mode: str, method: str) ->
     async def script(request: Request, conn: Conn) -> None:
         await conn.write(json_response(_exact(limit)))
 
-    with HostileServer(script) as server:
+    with serve(script) as server:
         own = method.startswith("own client ")
         async with client(mode, server.url, own_client=own, max_response_bytes=limit) as made:
             result = await made.call(
@@ -292,7 +299,7 @@ async def test_one_byte_past_the_limit_is_refused(mode: str) -> None:
     async def script(request: Request, conn: Conn) -> None:
         await conn.write(json_response(_exact(limit + 1)))
 
-    with HostileServer(script) as server:
+    with serve(script) as server:
         async with client(mode, server.url, max_response_bytes=limit) as made:
             with pytest.raises(InvalidResponseError, match=f"limit of {limit:,} bytes"):
                 await made.call("get", "batches/b1")
@@ -322,7 +329,7 @@ async def test_encoded_answers_within_the_limit_are_decoded(
         header = encoding.removesuffix(" raw")
         await conn.write(json_response(body, headers={"Content-Encoding": header}))
 
-    with HostileServer(script) as server:
+    with serve(script) as server:
         own = method.startswith("own client ")
         async with client(mode, server.url, own_client=own) as made:
             result = await made.call(
@@ -344,7 +351,7 @@ async def test_a_corrupt_gzip_body_is_a_transport_error(mode: str) -> None:
             )
         )
 
-    with HostileServer(script) as server:
+    with serve(script) as server:
         async with client(mode, server.url) as made:
             with pytest.raises(TransportError, match="not valid gzip"):
                 await made.call("get", "batches/b1")
@@ -412,7 +419,7 @@ async def test_retry_hints_are_clamped_or_ignored(mode: str, hint: str) -> None:
     async def script(request: Request, conn: Conn) -> None:
         await conn.write(_rate_limited(headers, retry_delay))
 
-    with HostileServer(script) as server:
+    with serve(script) as server:
         async with client(mode, server.url) as made:
             with pytest.raises(RateLimitError) as caught:
                 await made.call("get", "batches/b1")
@@ -449,7 +456,7 @@ async def test_a_wait_without_deadline_sleeps_no_longer_than_the_clamp(
             await conn.write(json_response({"name": "batches/b1", "done": True, "response": {}}))
 
     sleeps = Sleeps()
-    with HostileServer(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
+    with serve(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
         async with client(mode, server.url, max_retries=3) as made:
             done = await made.call("wait", "batches/b1", poll_interval=0.01, timeout=None)
     assert done.done
@@ -466,7 +473,7 @@ async def test_a_retried_request_sleeps_the_hint_below_the_retry_ceiling(mode: s
             await conn.write(json_response(OPERATION))
 
     sleeps = Sleeps()
-    with HostileServer(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
+    with serve(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
         async with client(mode, server.url, max_retries=1) as made:
             operation = await made.call("get", "batches/b1")
     assert operation.name == "batches/b1"
@@ -492,8 +499,8 @@ def _escaped(secret: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" for ch in secret)
 
 
-def _error(status: int, message: str, **extra: Any) -> bytes:
-    return json_response({"error": {"code": status, "message": message, **extra}}, status)
+def _error(code: int, message: str, **extra: Any) -> bytes:
+    return json_response({"error": {"code": code, "message": message, **extra}}, code)
 
 
 ECHOES: dict[str, Callable[[str], bytes]] = {
@@ -622,7 +629,7 @@ async def test_a_secret_echoed_by_the_server_never_reaches_a_message(
             TOKEN,
             {"get": VERTEX_OP, "list": "projects/p1/locations/us-central1"}[method],
         )
-    with HostileServer(script) as server:
+    with serve(script) as server:
         async with client(mode, server.url, **options) as made:
             shown = await _outcomes(made, method, name)
     assert server.requests, "no request was sent"
@@ -639,7 +646,7 @@ async def test_whitespace_around_an_access_token_is_dropped(mode: str, spare: st
         await conn.write(json_response({"name": VERTEX_OP, "done": False}))
 
     options = {"vertex_ai": True, "project": "p1", "location": "us-central1"}
-    with HostileServer(script) as server:
+    with serve(script) as server:
         credentials = Credentials(token=f"{spare}{TOKEN}{spare}")
         async with client(mode, server.url, credentials=credentials, **options) as made:
             operation = await made.call("get", VERTEX_OP)
@@ -668,7 +675,7 @@ async def test_an_unusable_access_token_is_refused_without_being_shown(
         await conn.write(json_response({"name": VERTEX_OP}))
 
     options = {"vertex_ai": True, "project": "p1", "location": "us-central1"}
-    with HostileServer(script) as server:
+    with serve(script) as server:
         credentials = Credentials(token=token)
         async with client(mode, server.url, credentials=credentials, **options) as made:
             with pytest.raises(CredentialsError, match=problem) as caught:
@@ -676,3 +683,149 @@ async def test_an_unusable_access_token_is_refused_without_being_shown(
     assert server.requests == []
     assert _leaks(_texts(caught.value), TOKEN) == []
     assert "access token" in str(caught.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Raw generated calls on hostile shapes
+
+DEEP = 100_000  # past any recursion limit: json.loads raises RecursionError
+FAIRLY_DEEP = 900  # below the decoder's limit, deeper than a recursive walk may go
+SECRET_PAD = KEY  # present in the body, so that it is scrubbed (walked) as well
+
+
+def _nested(depth: int, leaf: str = "0") -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+SHAPES: dict[str, tuple[str, str]] = {
+    # name: (endpoint, body)
+    "deep array": ("get", _nested(DEEP)),
+    "deep object": ("get", '{"a":' * DEEP + "0" + "}" * DEEP),
+    "deep metadata": ("get", '{"name": "batches/b1", "metadata": ' + _nested(DEEP) + "}"),
+    "fairly deep with a secret": (
+        "get",
+        '{"name": "batches/b1", "metadata": {"@type": "x.Y", "v": '
+        + _nested(FAIRLY_DEEP, f'"{SECRET_PAD}"')
+        + "}}",
+    ),
+    "top-level array": ("get", "[]"),
+    "top-level pairs": ("get", '[["name", "batches/b1"]]'),
+    "top-level string": ("get", '"batches/b1"'),
+    "top-level number": ("get", "1e400"),
+    "top-level null": ("get", "null"),
+    "missing name": ("get", "{}"),
+    "metadata a string": ("get", '{"name": "batches/b1", "metadata": "x"}'),
+    "metadata a list": ("get", '{"name": "batches/b1", "metadata": [1, 2]}'),
+    "metadata without @type": ("get", '{"name": "batches/b1", "metadata": {}}'),
+    "error a string": ("get", '{"name": "batches/b1", "done": true, "error": "boom"}'),
+    "error details a number": (
+        "get",
+        '{"name": "batches/b1", "done": true, "error": {"code": 3, "details": 5}}',
+    ),
+    "error details of strings": (
+        "get",
+        '{"name": "batches/b1", "done": true, "error": {"code": 3, "details": ["x"]}}',
+    ),
+    "response null": ("get", '{"name": "batches/b1", "done": true, "response": null}'),
+    "operations a number": ("list", '{"operations": 5}'),
+    "operations a string": ("list", '{"operations": "abc"}'),
+    "operations of numbers": ("list", '{"operations": [1]}'),
+    "operations missing names": ("list", '{"operations": [{}]}'),
+    "operations an object": ("list", '{"operations": {"name": "batches/b1"}}'),
+    "cancel answers an array": ("cancel", "[1]"),
+    "cancel answers a string": ("cancel", '"ok"'),
+    "vertex metadata a number": ("vertex get", '{"name": "x", "metadata": 7}'),
+    "vertex wait missing name": ("vertex wait", '{"done": true}'),
+    "fetchPredictOperation a list": ("vertex fetch", "[{}]"),
+}
+
+
+async def _raw_call(api: Api, endpoint: str) -> Any:
+    from gemini_ops_api.api.gemini import cancel_batch, get_batch, list_batches
+    from gemini_ops_api.api.vertex import (
+        fetch_predict_operation,
+        get_vertex_operation,
+        wait_vertex_operation,
+    )
+    from gemini_ops_api.models import FetchPredictOperationRequest
+
+    where = {"project": "p1", "location": "us-central1"}
+    calls: dict[str, tuple[Any, dict[str, Any]]] = {
+        "get": (get_batch, {"batch": "b1"}),
+        "list": (list_batches, {}),
+        "cancel": (cancel_batch, {"batch": "b1"}),
+        "vertex get": (get_vertex_operation, {**where, "operation": "o1"}),
+        "vertex wait": (wait_vertex_operation, {**where, "operation": "o1"}),
+        "vertex fetch": (
+            fetch_predict_operation,
+            {
+                **where,
+                "publisher": "google",
+                "model": "veo",
+                "body": FetchPredictOperationRequest(operation_name="x"),
+            },
+        ),
+    }
+    module, kwargs = calls[endpoint]
+    raw = api.ops.raw_client()
+    if api.is_async:
+        return await module.asyncio_detailed(client=raw, **kwargs)
+    return module.sync_detailed(client=raw, **kwargs)
+
+
+@pytest.mark.parametrize("status", [200, 201])
+@pytest.mark.parametrize("shape", list(SHAPES))
+async def test_a_raw_call_on_a_hostile_shape_raises_invalid_response(
+    mode: str, shape: str, status: int
+) -> None:
+    endpoint, body = SHAPES[shape]
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response(body, status))
+
+    with serve(script) as server:
+        async with client(mode, server.url, max_retries=0) as made:
+            with pytest.raises(InvalidResponseError) as caught:
+                await _raw_call(made.api, endpoint)
+    assert caught.value.http_status == status
+    assert _leaks(_texts(caught.value), KEY) == []
+    # Nothing that generated code raised is kept: no context to print, no body held.
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+
+
+@pytest.mark.parametrize("status", [299, 209, 250])
+async def test_a_raw_call_on_an_undefined_status_raises_invalid_response(
+    mode: str, status: int
+) -> None:
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response({"name": "batches/b1"}, status))
+
+    with serve(script) as server:
+        async with client(mode, server.url) as made:
+            with pytest.raises(InvalidResponseError, match="a status that HTTP does not define"):
+                await _raw_call(made.api, "get")
+
+
+async def test_a_raw_call_on_a_good_shape_still_parses(mode: str) -> None:
+    from gemini_ops_api.models import Operation as RawOperation
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(
+            json_response(
+                {
+                    "name": "batches/b1",
+                    "metadata": {"@type": "x.Y", "deep": json.loads(_nested(50))},
+                    "done": True,
+                    "error": {"code": 3, "message": "m", "details": [{"@type": "x.Z"}]},
+                    "extra": {"kept": True},
+                }
+            )
+        )
+
+    with serve(script) as server:
+        async with client(mode, server.url) as made:
+            answer = await _raw_call(made.api, "get")
+    assert isinstance(answer.parsed, RawOperation)
+    assert answer.parsed.name == "batches/b1"
+    assert answer.parsed.additional_properties == {"extra": {"kept": True}}
