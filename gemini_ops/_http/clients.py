@@ -11,7 +11,10 @@ passes through:
 2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
 3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
    of `deadline_scope` (see `gemini_ops._http.deadline`).
-4. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client`.
+4. `LimitTransport` / `AsyncLimitTransport` (see `gemini_ops._http.limits`), which decodes each
+   answer as it streams and stops it past ``max_response_bytes``.
+5. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client` (its answers are
+   relayed as they stream, never read whole first).
 """
 
 from __future__ import annotations

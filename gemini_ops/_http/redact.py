@@ -31,7 +31,6 @@ __all__ = [
 # Query parameters that carry credentials and must never be shown.
 _SECRET_PARAMS = frozenset({"key", "access_token"})
 _SECRET_IN_TEXT = re.compile(r"(?i)(\b(?:api_?key|key|access_token)=)[^&#\s'\"]*")
-_BEARER = re.compile(r"(?i)\s*bearer\s+")
 
 MIN_SECRET_LENGTH = 8
 """Shorter credentials (a test's ``api_key="k"``) are not masked inside a server's text.
@@ -86,12 +85,11 @@ def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
     key = request.headers.get("x-goog-api-key")
     if key:
         found.append(key.strip())
-    authorization = request.headers.get("authorization")
-    if authorization:
-        found.append(_BEARER.sub("", authorization, count=1).strip())
-    found += [
-        value for name, value in request.url.params.multi_items() if name.lower() in _SECRET_PARAMS
-    ]
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer":
+        found.append(token.strip())
+    if request.url.query:
+        found += [v for k, v in request.url.params.multi_items() if k.lower() in _SECRET_PARAMS]
     return tuple(dict.fromkeys(s for s in found if len(s) >= MIN_SECRET_LENGTH))
 
 

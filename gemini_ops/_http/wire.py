@@ -2,8 +2,10 @@
 
 Turns an `httpx.Response` into the `ApiError` it stands for (``{"error": ...}``, the one-element
 array form, the legacy ``errors`` list, OAuth's form, HTML from a proxy), reads the server's retry
-hints (``RetryInfo.retryDelay`` and ``Retry-After``), and decodes successful JSON bodies. Never
-raises anything but the typed errors it documents.
+hints (``RetryInfo.retryDelay`` and ``Retry-After``, clamped to `MAX_SERVER_HINT`), and decodes
+successful JSON bodies, for the facade and for raw generated calls. Whatever the server echoes of
+the request's credentials is masked in everything built here. Never raises anything but the
+typed errors it documents.
 """
 
 from __future__ import annotations
