@@ -70,7 +70,7 @@ class _CheckedResponse(httpx.Response):
 
     def json(self, **kwargs: Any) -> Any:
         """Decode the body as JSON that the endpoint's model fits; InvalidResponseError if not."""
-        return parse_raw_json(self)
+        return parse_raw_json(self, **kwargs)
 
 
 class _Client(httpx.Client):

@@ -131,7 +131,14 @@ def redact_chain(error: BaseException, secrets: tuple[str, ...]) -> None:
     current: BaseException | None = error
     while current is not None and id(current) not in seen and secrets:
         seen.add(id(current))
-        text = " ".join(str(arg) for arg in current.args).lower()
-        if any(secret.lower() in text for secret in secrets):
-            current.args = tuple(redact(str(arg), secrets) for arg in current.args)
+        current.args = tuple(_masked_arg(arg, secrets) for arg in current.args)
         current = current.__cause__ or current.__context__
+
+
+def _masked_arg(arg: object, secrets: tuple[str, ...]) -> object:
+    # An argument showing no secret is kept as it is (an int stays an int).
+    text = str(arg)
+    lowered = text.lower()
+    if not any(secret.lower() in lowered for secret in secrets):
+        return arg
+    return redact(text, secrets)

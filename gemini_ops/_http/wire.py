@@ -164,15 +164,16 @@ def parse_json_object(response: httpx.Response) -> dict[str, Any]:
     return parsed
 
 
-def parse_raw_json(response: httpx.Response) -> Any:
+def parse_raw_json(response: httpx.Response, **kwargs: Any) -> Any:
     """Decode a successful answer to a raw generated call; the generated model will fit it.
 
-    The body must be JSON (at any depth the decoder can follow) and free of the request's
-    credentials once scrubbed. When the request was built by a generated endpoint (found from
-    its method and path by `gemini_ops._core.routes.raw_endpoint`), the body must also be one
-    that endpoint's generated model is built from without error: the model is built once here,
-    and a missing required key or a value of the wrong type is reported instead of escaping from
-    generated code as a KeyError, TypeError, ValueError or AttributeError.
+    The body must be JSON (at any depth the decoder can follow); it is returned free of the
+    request's credentials. When the request was built by a generated endpoint (found from its
+    method and path by `gemini_ops._core.routes.raw_endpoint`), the body must also be one that
+    endpoint's generated model is built from without error: the model is built once here, and a
+    missing required key or a value of the wrong type is reported instead of escaping from
+    generated code as a KeyError, TypeError, ValueError or AttributeError. `kwargs` go to
+    `json.loads`, as ``httpx.Response.json`` passes them.
 
     Raises:
         InvalidResponseError: the body is not JSON, is nested too deeply, or does not fit the
@@ -183,7 +184,7 @@ def parse_raw_json(response: httpx.Response) -> Any:
     content = _content_of(response)
     problem = None
     try:
-        parsed = scrub_json(json.loads(content), _secrets_of(response), content)
+        parsed = scrub_json(json.loads(content, **kwargs), _secrets_of(response), content)
     except RecursionError:
         problem = "the body is nested too deeply to decode"
     except (ValueError, UnicodeDecodeError) as error:

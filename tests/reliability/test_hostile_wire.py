@@ -829,3 +829,19 @@ async def test_a_raw_call_on_a_good_shape_still_parses(mode: str) -> None:
     assert isinstance(answer.parsed, RawOperation)
     assert answer.parsed.name == "batches/b1"
     assert answer.parsed.additional_properties == {"extra": {"kept": True}}
+
+
+async def test_a_raw_answer_json_takes_the_decoder_options(mode: str) -> None:
+    from decimal import Decimal
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(json_response(b'{"name": "batches/b1", "n": 0.1}'))
+
+    with serve(script) as server:
+        async with client(mode, server.url) as made:
+            raw = made.api.ops.raw_client()
+            if made.api.is_async:
+                answer = await raw.get_async_httpx_client().get("/batches/b1")
+            else:
+                answer = raw.get_httpx_client().get("/batches/b1")
+    assert answer.json(parse_float=Decimal) == {"name": "batches/b1", "n": Decimal("0.1")}
