@@ -465,6 +465,24 @@ async def test_a_wait_without_deadline_sleeps_no_longer_than_the_clamp(
     assert len(server.requests) == 3
 
 
+@pytest.mark.parametrize("hint", HUGE_HINTS)
+async def test_the_retries_of_a_request_see_the_clamped_hint(mode: str, hint: str) -> None:
+    """Above the retry ceiling (120 s) a request is not retried: the clamped hint is reported."""
+    headers, retry_delay, _expected = HINTS[hint]
+
+    async def script(request: Request, conn: Conn) -> None:
+        await conn.write(_rate_limited(headers, retry_delay))
+
+    sleeps = Sleeps()
+    with serve(script) as server, timing.override(sleep=sleeps.sleep, asleep=sleeps.asleep):
+        async with client(mode, server.url, max_retries=3) as made:
+            with pytest.raises(RateLimitError) as caught:
+                await made.call("get", "batches/b1")
+    assert caught.value.retry_delay == CLAMPED
+    assert sleeps.asked == []
+    assert len(server.requests) == 1
+
+
 async def test_a_retried_request_sleeps_the_hint_below_the_retry_ceiling(mode: str) -> None:
     async def script(request: Request, conn: Conn) -> None:
         if len(server.requests) == 1:
