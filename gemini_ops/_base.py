@@ -96,6 +96,7 @@ class BaseOperations(Generic[ClientT]):
         timeout: float | None,
         max_retries: int,
         http_client: ClientT | None,
+        max_response_bytes: int,
     ) -> None:
         self._settings: Settings = resolve_settings(
             api_key=api_key,
@@ -111,6 +112,7 @@ class BaseOperations(Generic[ClientT]):
         for note in self._settings.notes:
             logger.warning(note)
         self._http_client: ClientT | None = http_client
+        self._max_response_bytes = check_count("max_response_bytes", max_response_bytes, minimum=1)
         self._clients: dict[Backend, ClientT] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -260,6 +262,7 @@ class BaseOperations(Generic[ClientT]):
             "timeout": s.timeout,
             "max_retries": s.max_retries,
             "http_client": self._http_client,
+            "max_response_bytes": self._max_response_bytes,
         }
 
     def _make_auth(self, backend: Backend) -> httpx.Auth:

@@ -30,6 +30,7 @@ from gemini_ops._core.polling import (
 )
 from gemini_ops._http.clients import borrow_client, build_client, detach
 from gemini_ops._http.deadline import deadline_scope
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
@@ -53,8 +54,10 @@ class Operations(BaseOperations[httpx.Client]):
     errors, and a call with its retries ends within ``timeout * (max_retries + 1)``. Redirects
     are never followed (``InvalidResponseError``). ``base_url`` sends every request to another
     host (the API version is appended). ``http_client`` is an ``httpx.Client`` of your own
-    to send through (never closed here). A client configured for both backends chooses per
-    call with ``auth=``.
+    to send through (never closed here). ``max_response_bytes`` (default 32 MiB) bounds each
+    answer's decoded body, error answers included: a larger one raises ``InvalidResponseError``
+    once that much has been read. A client configured for both backends chooses per call with
+    ``auth=``.
 
     Every method takes an operation's full name or an ``Operation``. Names are validated before
     any request (``InvalidNameError``); a method Google does not serve on a family raises
@@ -74,6 +77,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -86,6 +90,7 @@ class Operations(BaseOperations[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
 
     def __enter__(self) -> Operations:

@@ -135,7 +135,8 @@ class ApiError(GeminiOpsError):
         message: the server's message, or a description of the answer when it had none.
         details: the ``details`` entries of the error (``{"@type": ..., ...}`` mappings).
         retry_delay: seconds the server asked to wait before trying again (the larger of
-            ``RetryInfo.retryDelay`` and ``Retry-After``), or None.
+            ``RetryInfo.retryDelay`` and ``Retry-After``, at most 300: longer hints are
+            clamped), or None.
         method: the request method, when known.
         url: the request URL, when known, without credentials in its query string.
 
@@ -318,10 +319,12 @@ class TransportError(GeminiOpsError):
 
 
 class InvalidResponseError(GeminiOpsError):
-    """A successful (2xx) answer whose body is not the JSON object expected, or a redirect (3xx).
+    """An answer that cannot be used: not the JSON object expected, too large, or a redirect.
 
-    gemini-ops never follows a redirect (credentials would go with it): the message names the
-    status and the ``Location`` (without credentials).
+    A successful (2xx) answer whose body is not the JSON object expected; any answer (error
+    answers included) whose body is larger than the client's ``max_response_bytes``; or a
+    redirect (3xx): gemini-ops never follows one (credentials would go with it), and the
+    message names the status and the ``Location`` (without credentials).
 
     Attributes:
         http_status: the HTTP status of the answer.

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
+import pkgutil
 import re
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
+from urllib.parse import quote
 
 import attrs
 
@@ -210,3 +214,72 @@ def _spec(kwargs: Mapping[str, Any], version: str) -> RequestSpec:
         params=kwargs.get("params") or None,
         json=kwargs.get("json"),
     )
+
+
+# ------------------------------------------------------------------ raw generated calls
+
+# A path parameter no real request carries: the generated builders percent-encode it as %00.
+_MARK = "\x00"
+
+
+@attrs.frozen
+class RawEndpoint:
+    """A generated endpoint as the wire shows it: method, path template, the models it builds.
+
+    ``success`` is the model its ``_parse_response`` builds from a 200, ``other`` the one it
+    builds from any other successful status (the spec's ``default`` answer).
+    """
+
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    success: type[Any] | None
+    other: type[Any] | None
+
+
+class _BodyStub:
+    def to_dict(self) -> dict[str, Any]:
+        return {}
+
+
+def _raw_endpoint(module: Any) -> RawEndpoint:
+    build = module._get_kwargs
+    args = {
+        name: (_BodyStub() if name == "body" else _MARK)
+        for name, param in inspect.signature(build).parameters.items()
+        if param.default is inspect.Parameter.empty
+    }
+    kwargs = build(**args)
+    template = str(kwargs["url"])
+    literal = [re.escape(part) for part in template.split(quote(_MARK, safe=""))]
+    pattern = re.compile("[^/?#]+".join(literal) + r"\Z")
+    models = typing.get_args(typing.get_type_hints(module.sync)["return"])
+    error = next((m for m in models if m.__name__ == "ErrorResponse"), None)
+    success = next((m for m in models if m not in {error, type(None)}), None)
+    return RawEndpoint(str(kwargs["method"]).upper(), template, pattern, success, error)
+
+
+@functools.cache
+def _raw_endpoints() -> tuple[RawEndpoint, ...]:
+    import gemini_ops_api.api.gemini
+    import gemini_ops_api.api.vertex
+
+    found = []
+    for package in (gemini_ops_api.api.gemini, gemini_ops_api.api.vertex):
+        for info in pkgutil.iter_modules(package.__path__):
+            found.append(_raw_endpoint(importlib.import_module(f"{package.__name__}.{info.name}")))
+    # The most specific template first: tunedModels/{m}/operations/{o} before operations/{o}.
+    return tuple(sorted(found, key=lambda endpoint: -len(endpoint.template)))
+
+
+def raw_endpoint(method: str, raw_path: str) -> RawEndpoint | None:
+    """The generated endpoint a request was built by, from its method and its raw path.
+
+    `raw_path` is the path as sent (percent-encoded, any base path and API version before the
+    endpoint's template); None when no generated endpoint builds such a request.
+    """
+    path = raw_path.split("?", 1)[0]
+    for endpoint in _raw_endpoints():
+        if endpoint.method == method.upper() and endpoint.pattern.search(path):
+            return endpoint
+    return None

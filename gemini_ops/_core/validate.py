@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["check_api_key", "check_count", "check_seconds"]
+__all__ = ["check_api_key", "check_count", "check_seconds", "check_secret"]
 
 
 def check_seconds(option: str, value: object, *, allow_none: bool = False) -> float | None:
@@ -35,15 +35,21 @@ def check_count(option: str, value: object, *, minimum: int = 0) -> int:
     return value
 
 
-def check_api_key(value: object) -> str:
-    """A Gemini API key, stripped; raise ValueError (never showing the key) when it is unusable.
+def check_secret(what: str, value: object) -> str:
+    """A credential sent in a header, stripped; raise ValueError (never showing it) if unusable.
 
-    It must be a non-empty string without whitespace or control characters: anything else could
-    not be sent in the ``x-goog-api-key`` header.
+    It must be a non-empty string without whitespace or control characters once the whitespace
+    around it (a line ending read from a file) is stripped: anything else could not be sent in a
+    header, and would end up quoted in httpx's error. `what` names it in the message.
     """
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("api_key must be a non-empty string")
-    key = value.strip()
-    if not key.isprintable() or any(ch.isspace() for ch in key):
-        raise ValueError("api_key must not contain whitespace or control characters")
-    return key
+        raise ValueError(f"{what} must be a non-empty string")
+    secret = value.strip()
+    if not secret.isprintable() or any(ch.isspace() for ch in secret):
+        raise ValueError(f"{what} must not contain whitespace or control characters")
+    return secret
+
+
+def check_api_key(value: object) -> str:
+    """A Gemini API key, checked by `check_secret` (sent in the ``x-goog-api-key`` header)."""
+    return check_secret("api_key", value)

@@ -29,6 +29,7 @@ __all__ = [
     "DeadlineBackend",
     "DeadlineReachedError",
     "clip_timeouts",
+    "current_deadline",
     "deadline_scope",
     "time_left",
     "time_until",
@@ -68,6 +69,11 @@ def deadline_scope(deadline: float | None) -> Iterator[None]:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+def current_deadline() -> float | None:
+    """The deadline of the current scope (a `time.monotonic()` value), or None without one."""
+    return _DEADLINE.get()
 
 
 def time_until(at: float | None) -> float | None:

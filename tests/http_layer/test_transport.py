@@ -28,6 +28,11 @@ from gemini_ops._core.errors import (
 from gemini_ops._http.auth import ApiKeyAuth
 from gemini_ops._http.clients import build_async_client, build_client
 from gemini_ops._http.deadline import DeadlineBackend, clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AsyncLimitTransport,
+    LimitTransport,
+)
 from gemini_ops._http.retry import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
@@ -794,7 +799,9 @@ def test_default_client(clock: Clock) -> None:
         assert client.base_url == httpx.URL(BASE + "/")
         inner = client._transport
         assert isinstance(inner, RetryTransport)
-        assert isinstance(inner.transport, httpx.HTTPTransport)
+        assert isinstance(inner.transport, LimitTransport)
+        assert inner.transport.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
+        assert isinstance(inner.transport.transport, httpx.HTTPTransport)
         assert inner.policy.max_retries == 2
     with build_client(base_url=BASE, auth=None, timeout=None, max_retries=0) as client:
         assert client.timeout == httpx.Timeout(None)
@@ -808,7 +815,8 @@ def test_default_async_client(clock: Clock) -> None:
             assert client.headers["x-a"] == "b"
             inner = client._transport
             assert isinstance(inner, AsyncRetryTransport)
-            assert isinstance(inner.transport, httpx.AsyncHTTPTransport)
+            assert isinstance(inner.transport, AsyncLimitTransport)
+            assert isinstance(inner.transport.transport, httpx.AsyncHTTPTransport)
 
     asyncio.run(go())
 
@@ -836,6 +844,7 @@ def test_proxies_from_the_environment_get_retries(monkeypatch: pytest.MonkeyPatc
         ({"timeout": math.inf}, ValueError, "timeout must be > 0 seconds or None"),
         ({"timeout": "5"}, ValueError, "timeout must be a number > 0 seconds or None"),
         ({"http_client": object()}, TypeError, "http_client"),
+        ({"max_response_bytes": 0}, ValueError, "max_response_bytes must be an integer >= 1"),
     ],
 )
 def test_builder_validation(options: dict[str, Any], error: type[Exception], message: str) -> None:
