@@ -830,7 +830,9 @@ def test_proxies_from_the_environment_get_retries(monkeypatch: pytest.MonkeyPatc
         # Every route's sockets honour the deadline: the proxies' as the direct one's.
         for route in [client._transport, *mounted]:
             assert isinstance(route, RetryTransport)
-            assert isinstance(route.transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
+            assert isinstance(route.transport, LimitTransport)
+            network = route.transport.transport
+            assert isinstance(network._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
