@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -130,16 +129,8 @@ def type_of(op: Operation) -> str:
 
 
 def created_at(op: Operation) -> datetime | None:
-    """``createTime`` from the metadata (or Vertex AI's ``genericMetadata``)."""
-    metadata = op.metadata or {}
-    generic = metadata.get("genericMetadata")
-    for source in (metadata, generic if isinstance(generic, Mapping) else {}):
-        value = source.get("createTime")
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                parsed = datetime.fromisoformat(value)
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
+    """When the operation was created (`Operation.create_time`), or None when unknown."""
+    return op.create_time
 
 
 def human_seconds(seconds: float) -> str:

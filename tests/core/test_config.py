@@ -108,7 +108,8 @@ def test_requests_go_to_the_right_hosts() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"name": "x/y"})
+        # The answer names the operation asked for: the path after the version.
+        return httpx.Response(200, json={"name": request.url.path.split("/", 2)[2]})
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as mine:
         ops = Operations(api_key="k", http_client=mine)
@@ -194,7 +195,7 @@ def test_vertex_express_mode_sends_the_api_key() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"name": "x/y"})
+        return httpx.Response(200, json={"name": request.url.path.split("/", 2)[2]})
 
     with (
         httpx.Client(transport=httpx.MockTransport(handler)) as mine,
