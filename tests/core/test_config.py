@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 
 from gemini_ops import AsyncOperations, CredentialsError, Operations
 from gemini_ops._core.config import resolve_settings, vertex_host
+from gemini_ops._core.validate import MAX_SECONDS, check_count, check_seconds
 
 
 def settings(environ: dict[str, str], **kwargs: Any) -> Any:
@@ -219,3 +221,37 @@ def test_vertex_express_mode_sends_the_api_key() -> None:
 def test_a_base_url_ending_in_a_version(given: str, base_url: str, version: str | None) -> None:
     s = settings({}, base_url=given)
     assert (s.base_url, s.api_version) == (base_url, version)
+
+
+@pytest.mark.parametrize("location", ["evil.com/x", "a.b", "us-central1.attacker", "US-CENTRAL1"])
+def test_vertex_host_refuses_a_location_google_does_not_name(location: str) -> None:
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        vertex_host(location)
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        settings({}, vertex_ai=True, location=location)
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        settings({"GOOGLE_CLOUD_LOCATION": location})
+
+
+@pytest.mark.parametrize(
+    "value", [1e10, 1e300, math.inf, -math.inf, math.nan, 10**400, -(10**400), MAX_SECONDS * 2]
+)
+def test_seconds_the_clock_cannot_sleep(value: float) -> None:
+    with pytest.raises(ValueError, match="poll_interval must be > 0 seconds, at most 31536000 s"):
+        check_seconds("poll_interval", value)
+
+
+def test_the_longest_seconds() -> None:
+    assert MAX_SECONDS == 365 * 86400
+    assert check_seconds("timeout", MAX_SECONDS) == MAX_SECONDS
+    assert check_seconds("timeout", 10**6) == 1e6
+    assert check_seconds("timeout", None, allow_none=True) is None
+
+
+def test_a_huge_integer_is_not_printed_whole() -> None:
+    for check in (
+        lambda: check_seconds("timeout", 10**5000),
+        lambda: check_count("n", -(10**5000)),
+    ):
+        with pytest.raises(ValueError, match="an integer of 16610 bits"):
+            check()

@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_ops import InvalidNameError, parse_name
-from gemini_ops._core.names import Family, ParentFamily, ParsedName, parse_parent
+from gemini_ops._core.names import (
+    Family,
+    ParentFamily,
+    ParsedName,
+    is_vertex_location,
+    parse_parent,
+    same_operation,
+)
 
 VALID = [
     (
@@ -141,9 +148,18 @@ INVALID = [
     ("models/x/operations", "not the name of an operation"),
     ("unknown/x", "not the name of an operation"),
     ("projects/p/locations/us-east4/operations", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/us-east4/Endpoints/1/operations/2", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/us-east4/publishers/g/operations/2", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/us-east4/notServed/1/operations/2", "not the operation of a Vertex AI parent"),
+    (
+        "projects/p/locations/us-east4/Endpoints/1/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
+    (
+        "projects/p/locations/us-east4/publishers/g/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
+    (
+        "projects/p/locations/us-east4/notServed/1/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
     ("batches/é", "segment"),
 ]
 
@@ -172,7 +188,11 @@ def test_non_string_name_raises() -> None:
         ("tunedModels/m", ParentFamily.TUNED_MODEL, "tunedModels/m"),
         ("tunedModels/m/operations", ParentFamily.TUNED_MODEL, "tunedModels/m"),
         ("models/veo", ParentFamily.MODEL, "models/veo"),
-        ("projects/p/locations/us-east4", ParentFamily.VERTEX_LOCATION, "projects/p/locations/us-east4"),
+        (
+            "projects/p/locations/us-east4",
+            ParentFamily.VERTEX_LOCATION,
+            "projects/p/locations/us-east4",
+        ),
         (
             "projects/p/locations/us-east4/operations",
             ParentFamily.VERTEX_LOCATION,
@@ -261,3 +281,133 @@ def _rebuild(parsed: ParsedName) -> str:
         for index, part in enumerate(parsed.pattern.split("/"))
     ]
     return "/".join([*filled, "operations", parsed.params["operation"]])
+
+
+GOOGLE_LOCATIONS = [
+    "global",
+    "us",
+    "eu",
+    "us-central1",
+    "us-east4",
+    "europe-west4",
+    "europe-west12",
+    "asia-northeast1",
+    "northamerica-northeast1",
+    "australia-southeast1",
+    "me-central2",
+    "africa-south1",
+    "us-" + "a" * 48 + "1",  # 52 characters: "{location}-aiplatform" is one 63-character label
+]
+NOT_LOCATIONS = [
+    "",
+    "l",
+    "usa",
+    "US-CENTRAL1",
+    "Us-central1",
+    "us-central",
+    "uscentral1",
+    "a.b",
+    "us-central1.attacker",
+    "evil.com/x",
+    "us-central1:443",
+    "global.evil",
+    "-us-central1",
+    "us--central1",
+    "us-central1-",
+    "us-central1234",
+    "us-" + "a" * 49 + "1",  # 53 characters
+    "us-" + "a" * 60 + "1",  # 64 characters
+    None,
+    3,
+]
+
+
+@pytest.mark.parametrize("location", GOOGLE_LOCATIONS)
+def test_google_locations(location: str) -> None:
+    assert is_vertex_location(location)
+    assert (
+        parse_name(f"projects/p/locations/{location}/operations/o").params["location"] == location
+    )
+    assert parse_parent(f"projects/p/locations/{location}").params["location"] == location
+
+
+@pytest.mark.parametrize("location", NOT_LOCATIONS)
+def test_not_locations(location: object) -> None:
+    assert not is_vertex_location(location)
+
+
+@pytest.mark.parametrize("location", ["a.b", "US-CENTRAL1", "us-central1.attacker", "l"])
+def test_a_name_with_a_location_google_does_not_name(location: str) -> None:
+    for name in (
+        f"projects/p/locations/{location}/operations/o",
+        f"projects/p/locations/{location}/endpoints/e/operations/o",
+        f"projects/p/locations/{location}/publishers/google/models/veo/operations/o",
+    ):
+        with pytest.raises(InvalidNameError, match=f"location {location!r} is not one"):
+            parse_name(name)
+    with pytest.raises(InvalidNameError, match="is not one: a Vertex AI location"):
+        parse_parent(f"projects/p/locations/{location}/endpoints/e")
+
+
+@pytest.mark.parametrize(
+    ("requested", "answered", "same"),
+    [
+        ("batches/b1", "batches/b1", True),
+        ("batches/b1", "batches/b2", False),
+        ("batches/b1", "batches/B1", False),
+        ("batches/b1", None, False),
+        ("batches/b1", 3, False),
+        ("batches/b1", "", False),
+        ("batches/b1", "batches/b1/", False),
+        ("batches/b1", "operations/b1", False),
+        ("tunedModels/m/operations/o", "tunedModels/n/operations/o", False),
+        (
+            "models/veo-3.0-generate-preview/operations/o",
+            "models/veo-3.0-generate-001/operations/o",
+            True,
+        ),
+        ("models/veo/operations/o", "models/veo/operations/p", False),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/123/locations/us-east4/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/p/locations/us-west1/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/p/locations/us-east4/operations/q",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/9/locations/us-east4/endpoints/e/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/p/locations/us-east4/endpoints/f/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/p/locations/us-east4/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/publishers/google/models/veo-3.0/operations/o",
+            "projects/7/locations/us-east4/publishers/google/models/veo-3.0-001/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/publishers/google/models/veo/operations/o",
+            "projects/p/locations/us-east4/publishers/other/models/veo/operations/o",
+            False,
+        ),
+    ],
+)
+def test_same_operation(requested: str, answered: object, same: bool) -> None:
+    assert same_operation(requested, answered) is same
