@@ -62,6 +62,13 @@ def test_a_token_too_long_is_refused_at_the_limit() -> None:
     assert len(str(caught.value)) < 300
 
 
+def test_a_token_of_invalid_unicode_is_refused() -> None:
+    # JSON can carry a lone surrogate ("\\ud800"), which no URL can.
+    with pytest.raises(PaginationError, match="a lone surrogate, not valid Unicode"):
+        PageTokens("batches").next_token(page("a\ud800"))
+    assert PageTokens("batches").next_token(page("é\x00\r\n")) == "é\x00\r\n"
+
+
 def test_memory_of_tokens_stays_bounded() -> None:
     # 4,000 distinct 4 KiB tokens: remembering them all would hold 16 MiB.
     tokens = PageTokens("batches")
@@ -88,7 +95,9 @@ def test_a_callers_page_token(value: str | None, expected: str | None) -> None:
     assert check_page_token(value) == expected
 
 
-@pytest.mark.parametrize("value", [3, b"abc", "t" * (MAX_PAGE_TOKEN_LENGTH + 1), "t" * 65536])
+@pytest.mark.parametrize(
+    "value", [3, b"abc", "t" * (MAX_PAGE_TOKEN_LENGTH + 1), "t" * 65536, "\udc80"]
+)
 def test_a_bad_page_token_is_a_value_error(value: object) -> None:
     with pytest.raises(ValueError, match="page_token must be"):
         check_page_token(value)

@@ -337,6 +337,16 @@ async def test_a_64_kib_page_token_from_the_server_is_a_pagination_error(mode: s
     assert len(server.requests) == 1  # the token was never sent
 
 
+async def test_a_page_token_of_invalid_unicode_is_a_pagination_error(mode: str) -> None:
+    lone = '{"operations": [{"name": "batches/b1"}], "nextPageToken": "a\\ud800"}'
+    async with gemini(mode, lone) as (api, server):
+        with pytest.raises(PaginationError, match="lone surrogate"):
+            await api.collect("list_all", "batches")
+        with pytest.raises(ValueError, match="page_token must be at most 8192 characters"):
+            await api("list", "batches", page_token="a\ud800")
+    assert len(server.requests) == 1
+
+
 async def test_a_page_token_at_the_limit_is_followed(mode: str) -> None:
     token = "t" * MAX_PAGE_TOKEN_LENGTH
     async with gemini(
