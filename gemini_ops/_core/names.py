@@ -34,8 +34,7 @@ VERTEX_MULTI_LOCATIONS = ("global", "us", "eu")
 # A region becomes the first label of its host, ``{region}-aiplatform``: at most 63 characters.
 _MAX_REGION_LENGTH = 63 - len("-aiplatform")
 LOCATION_RULE = (
-    "a Vertex AI location is a region such as 'us-central1' or 'europe-west4' (lowercase), "
-    "or one of 'global', 'us', 'eu'"
+    "a region such as 'us-central1' or 'europe-west4' (lowercase), or 'global', 'us', 'eu'"
 )
 
 
@@ -208,7 +207,8 @@ def is_vertex_location(location: object) -> bool:
 def _check_location(name: str, params: Mapping[str, str], accepted: tuple[str, ...]) -> None:
     location = params.get("location")
     if location is not None and not is_vertex_location(location):
-        raise InvalidNameError(name, f"location {location!r} is not one: {LOCATION_RULE}", accepted)
+        reason = f"location {location!r} is not a Vertex AI location: {LOCATION_RULE}"
+        raise InvalidNameError(name, reason, accepted)
 
 
 def vertex_params(segments: list[str]) -> dict[str, str]:

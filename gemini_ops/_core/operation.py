@@ -132,11 +132,10 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
     if fraction is not None:
         return _percent(fraction, 1.0)
     completed = _number(metadata.get("completedSteps"))
-    steps = (
-        _percent(completed, _number(metadata.get("totalSteps"))) if completed is not None else None
-    )
-    if steps is not None:
-        return steps
+    if completed is not None:
+        steps = _percent(completed, _number(metadata.get("totalSteps")))
+        if steps is not None:
+            return steps
     stats = metadata.get("batchStats")
     if isinstance(stats, Mapping):
         finished = (_number(stats.get("successfulRequestCount")) or 0.0) + (

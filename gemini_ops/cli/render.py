@@ -128,11 +128,6 @@ def type_of(op: Operation) -> str:
     return op.metadata_type or op.response_type or ""
 
 
-def created_at(op: Operation) -> datetime | None:
-    """When the operation was created (`Operation.create_time`), or None when unknown."""
-    return op.create_time
-
-
 def human_seconds(seconds: float) -> str:
     """``850ms``, ``4.2s``, ``3m05s``, ``2h10m``, ``3d4h``."""
     seconds = max(0.0, seconds)
@@ -150,7 +145,7 @@ def human_seconds(seconds: float) -> str:
 
 def age(op: Operation, now: datetime | None = None) -> str:
     """How long ago the operation was created: ``42s``, ``5m``, ``3h``, ``2d`` (or empty)."""
-    created = created_at(op)
+    created = op.create_time
     if created is None:
         return ""
     now = now or datetime.now(UTC)
@@ -263,9 +258,9 @@ def print_operation(console: Console, op: Operation) -> None:
         rows.append(("progress", Text(percent_text(op))))
     if op.metadata_type:
         rows.append(("metadata", Text(op.metadata_type)))
-    created = created_at(op)
+    created = op.create_time
     if created is not None:
-        stamp = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        stamp = created.strftime("%Y-%m-%d %H:%M:%S UTC")
         rows.append(("created", Text(f"{stamp} ({age(op)} ago)")))
     if op.error is not None:
         rows.append(("error", Text(result_summary(op), style="red")))

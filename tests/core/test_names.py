@@ -343,9 +343,11 @@ def test_a_name_with_a_location_google_does_not_name(location: str) -> None:
         f"projects/p/locations/{location}/endpoints/e/operations/o",
         f"projects/p/locations/{location}/publishers/google/models/veo/operations/o",
     ):
-        with pytest.raises(InvalidNameError, match=f"location {location!r} is not one"):
+        with pytest.raises(
+            InvalidNameError, match=f"location {location!r} is not a Vertex AI location"
+        ):
             parse_name(name)
-    with pytest.raises(InvalidNameError, match="is not one: a Vertex AI location"):
+    with pytest.raises(InvalidNameError, match="is not a Vertex AI location: a region"):
         parse_parent(f"projects/p/locations/{location}/endpoints/e")
 
 

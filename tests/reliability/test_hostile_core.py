@@ -577,7 +577,7 @@ async def test_a_hostile_location_picks_no_host(mode: str, location: str) -> Non
 
 async def test_a_location_that_is_a_valid_segment_is_refused_as_a_location(mode: str) -> None:
     async with vertex(mode, {}) as (api, server):
-        with pytest.raises(InvalidNameError, match=r"location 'a\.b' is not one: a Vertex AI"):
+        with pytest.raises(InvalidNameError, match=r"location 'a\.b' is not a Vertex AI location"):
             await api("get", "projects/p/locations/a.b/operations/o")
     assert server.requests == []
 
