@@ -39,6 +39,7 @@ from gemini_ops import (
     WrongOperationError,
 )
 from gemini_ops._core.pagination import MAX_EMPTY_PAGES, MAX_PAGE_TOKEN_LENGTH
+from gemini_ops._core.validate import MAX_SECONDS
 
 from .hostile import Conn, HostileServer, Request, json_response
 
@@ -216,11 +217,11 @@ async def test_durations_the_clock_cannot_sleep_raise_value_error(mode: str, val
 
 
 async def test_a_year_is_the_longest_duration(mode: str) -> None:
-    year = 365 * 86400
+    longest = MAX_SECONDS  # a year, or threading.TIMEOUT_MAX where that is less
     async with gemini(mode, finished_batch) as (api, _):
-        assert (await api("wait", "batches/b1", poll_interval=year, timeout=year)).done
-        with pytest.raises(ValueError, match=r"at most 31536000 s \(365 days\)"):
-            await api("wait", "batches/b1", timeout=year + 1)
+        assert (await api("wait", "batches/b1", poll_interval=longest, timeout=longest)).done
+        with pytest.raises(ValueError, match=f"at most {longest:.0f} s"):
+            await api("wait", "batches/b1", timeout=longest + 1)
 
 
 EXTREME_TIMES = [
@@ -305,11 +306,9 @@ async def test_fresh_tokens_on_empty_pages_forever_end_in_pagination_error(mode:
         return {"operations": [], "nextPageToken": f"fresh-{next(counter)}"}
 
     async with gemini(mode, empty_page) as (api, server):
-        started = time.monotonic()
         with pytest.raises(PaginationError, match="pages in a row without an operation"):
             await api.collect("list_all", "batches")
     assert len(server.requests) == MAX_EMPTY_PAGES
-    assert time.monotonic() - started < 10
 
 
 async def test_an_empty_page_now_and_then_is_followed(mode: str) -> None:
@@ -383,11 +382,9 @@ async def test_get_answered_with_another_operation_is_wrong_operation_error(mode
 
 async def test_a_wait_stops_at_once_on_another_operation(mode: str) -> None:
     async with gemini(mode, named("batches/SOMEONE-ELSE")) as (api, server):
-        started = time.monotonic()
         with pytest.raises(WrongOperationError, match="SOMEONE-ELSE"):
             await api("wait", "batches/b1", poll_interval=0.01, timeout=5)
     assert len(server.requests) == 1  # not polled through like a garbage body
-    assert time.monotonic() - started < 2
 
 
 async def test_wait_many_reports_another_operation_as_that_operations_error(mode: str) -> None:
