@@ -38,6 +38,7 @@ from gemini_ops._core.errors import (
     UnsupportedMethodError,
     WaitTimeoutError,
     WebhookVerificationError,
+    WrongOperationError,
 )
 from gemini_ops._core.names import (
     Family,
@@ -94,6 +95,7 @@ __all__ = [
     "Video",
     "WaitTimeoutError",
     "WebhookVerificationError",
+    "WrongOperationError",
     "__version__",
     "parse_name",
     "parse_parent",

@@ -139,7 +139,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         ``fetchPredictOperation``, the only method Google serves for them.
         """
         target = self._operation_target(operation, "get", auth)
-        return self._parse_operation(await self._send(target))
+        return self._parse_operation(await self._send(target), target)
 
     async def list(
         self,
@@ -171,8 +171,10 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     ) -> AsyncIterator[Operation]:
         """Every operation under ``parent``, fetched lazily page by page.
 
-        Stops on an absent or empty page token; raises PaginationError if the server repeats
-        a token instead of looping forever. Options are validated on the first ``next()``.
+        Stops on an absent or empty page token; raises PaginationError instead of looping
+        forever when the server repeats a token, sends one longer than 8192 characters, or
+        sends 100 pages in a row without an operation. Options are validated on the first
+        ``next()``.
         """
         tokens = PageTokens(parent or "")
         token: str | None = None
@@ -192,14 +194,16 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         Tuning operations (``tunedModels/*/operations/*``) are cancelled through v1, the only
         version of the Gemini API that serves their cancel.
         """
-        self._check_empty(await self._send(self._operation_target(operation, "cancel", auth)))
+        target = self._operation_target(operation, "cancel", auth)
+        self._check_empty(await self._send(target), target)
 
     async def delete(self, operation: OperationRef, *, auth: str | None = None) -> None:
         """Delete an operation record (it does not cancel it); the name then answers 404.
 
         Top-level ``operations/*`` are deleted through v1, the only version that serves it.
         """
-        self._check_empty(await self._send(self._operation_target(operation, "delete", auth)))
+        target = self._operation_target(operation, "delete", auth)
+        self._check_empty(await self._send(target), target)
 
     async def wait(
         self,
@@ -380,6 +384,6 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                return self._parse_operation(await self._send(target))
+                return self._parse_operation(await self._send(target), target)
         except GeminiOpsError as exc:
             return exc

@@ -12,7 +12,8 @@ import httpx
 from gemini_ops._core.config import Settings, check_backend, resolve_settings
 from gemini_ops._core.errors import CredentialsError
 from gemini_ops._core.names import Backend, ParentFamily, parse_name, parse_parent
-from gemini_ops._core.operation import Operation, OperationsPage
+from gemini_ops._core.operation import Operation, OperationsPage, answer_for, check_empty_answer
+from gemini_ops._core.pagination import check_page_token
 from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
 from gemini_ops._core.routes import (
     Method,
@@ -73,11 +74,16 @@ def _duration(seconds: float) -> str:
 
 
 class Target(NamedTuple):
-    """A request ready to send: backend, what to send, and the Vertex location it goes to."""
+    """A request ready to send, and what it is about.
+
+    The backend, what to send, the Vertex location it goes to, and the name of the operation
+    (or list parent) it is about.
+    """
 
     backend: Backend
     spec: RequestSpec
     location: str | None
+    name: str
 
 
 class BaseOperations(Generic[ClientT]):
@@ -149,7 +155,7 @@ class BaseOperations(Generic[ClientT]):
         parsed = parse_name(name_of(operation))
         backend = self._backend(parsed.backend, auth, parsed.name)
         spec = operation_request(parsed, method, self._settings.version(backend), **query)
-        return Target(backend, spec, parsed.params.get("location"))
+        return Target(backend, spec, parsed.params.get("location"), parsed.name)
 
     def _poll_target(self, plan: WaitPlan, server_wait: float | None, auth: str | None) -> Target:
         if server_wait is None:
@@ -170,8 +176,7 @@ class BaseOperations(Generic[ClientT]):
     ) -> Target:
         if page_size is not None:
             check_count("page_size", page_size, minimum=1)
-        if page_token is not None and not isinstance(page_token, str):
-            raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
+        page_token = check_page_token(page_token)
         if filter is not None and not isinstance(filter, str):
             raise ValueError(f"filter must be a string, got {type(filter).__name__}")
         if parent is None:
@@ -184,10 +189,10 @@ class BaseOperations(Generic[ClientT]):
             parsed,
             self._settings.version(backend),
             page_size=page_size,
-            page_token=page_token or None,
+            page_token=page_token,
             filter_=filter,
         )
-        return Target(backend, spec, parsed.params.get("location"))
+        return Target(backend, spec, parsed.params.get("location"), parsed.name)
 
     def _default_parent(self, backend: Backend) -> str:
         s = self._settings
@@ -316,15 +321,17 @@ class BaseOperations(Generic[ClientT]):
     # ------------------------------------------------------------------ parsing (pure)
 
     @staticmethod
-    def _parse_operation(response: httpx.Response) -> Operation:
-        return Operation.from_dict(parse_json_object(response))
+    def _parse_operation(response: httpx.Response, target: Target) -> Operation:
+        # The answer must be the operation asked for (WrongOperationError otherwise).
+        return answer_for(target.name, parse_json_object(response))
 
     @staticmethod
     def _parse_page(response: httpx.Response) -> OperationsPage:
         return OperationsPage.from_dict(parse_json_object(response))
 
     @staticmethod
-    def _check_empty(response: httpx.Response) -> None:
-        # Cancel and delete answer {}; anything else that is JSON is accepted as well.
+    def _check_empty(response: httpx.Response, target: Target) -> None:
+        # Cancel and delete answer {}; any other JSON object is accepted as well, unless it
+        # names another operation.
         if response.content.strip():
-            parse_json_object(response)
+            check_empty_answer(target.name, parse_json_object(response))

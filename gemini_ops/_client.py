@@ -136,7 +136,7 @@ class Operations(BaseOperations[httpx.Client]):
         ``fetchPredictOperation``, the only method Google serves for them.
         """
         target = self._operation_target(operation, "get", auth)
-        return self._parse_operation(self._send(target))
+        return self._parse_operation(self._send(target), target)
 
     def list(
         self,
@@ -168,8 +168,10 @@ class Operations(BaseOperations[httpx.Client]):
     ) -> Iterator[Operation]:
         """Every operation under ``parent``, fetched lazily page by page.
 
-        Stops on an absent or empty page token; raises PaginationError if the server repeats
-        a token instead of looping forever. Options are validated on the first ``next()``.
+        Stops on an absent or empty page token; raises PaginationError instead of looping
+        forever when the server repeats a token, sends one longer than 8192 characters, or
+        sends 100 pages in a row without an operation. Options are validated on the first
+        ``next()``.
         """
         tokens = PageTokens(parent or "")
         token: str | None = None
@@ -188,14 +190,16 @@ class Operations(BaseOperations[httpx.Client]):
         Tuning operations (``tunedModels/*/operations/*``) are cancelled through v1, the only
         version of the Gemini API that serves their cancel.
         """
-        self._check_empty(self._send(self._operation_target(operation, "cancel", auth)))
+        target = self._operation_target(operation, "cancel", auth)
+        self._check_empty(self._send(target), target)
 
     def delete(self, operation: OperationRef, *, auth: str | None = None) -> None:
         """Delete an operation record (it does not cancel it); the name then answers 404.
 
         Top-level ``operations/*`` are deleted through v1, the only version that serves it.
         """
-        self._check_empty(self._send(self._operation_target(operation, "delete", auth)))
+        target = self._operation_target(operation, "delete", auth)
+        self._check_empty(self._send(target), target)
 
     def wait(
         self,
@@ -375,6 +379,6 @@ class Operations(BaseOperations[httpx.Client]):
         try:
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
-                return self._parse_operation(self._send(target))
+                return self._parse_operation(self._send(target), target)
         except GeminiOpsError as exc:
             return exc

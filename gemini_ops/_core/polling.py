@@ -25,6 +25,7 @@ from gemini_ops._core.errors import (
     InvalidResponseError,
     TransportError,
     WaitTimeoutError,
+    WrongOperationError,
 )
 from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
 from gemini_ops._core.validate import check_seconds
@@ -152,8 +153,11 @@ def is_transient(exc: BaseException) -> bool:
     """True for failures that a later poll may not see again (429, 5xx, dropped connections).
 
     The statuses are those the transport retries (`gemini_ops._core.rpc.TRANSIENT_HTTP`), plus
-    the transient canonical statuses whatever HTTP status carried them.
+    the transient canonical statuses whatever HTTP status carried them. A body that is not an
+    operation is transient too; an answer about another operation (WrongOperationError) is not.
     """
+    if isinstance(exc, WrongOperationError):
+        return False
     if isinstance(exc, TransportError | InvalidResponseError):
         return True
     if isinstance(exc, ApiError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -129,19 +128,6 @@ def type_of(op: Operation) -> str:
     return op.metadata_type or op.response_type or ""
 
 
-def created_at(op: Operation) -> datetime | None:
-    """``createTime`` from the metadata (or Vertex AI's ``genericMetadata``)."""
-    metadata = op.metadata or {}
-    generic = metadata.get("genericMetadata")
-    for source in (metadata, generic if isinstance(generic, Mapping) else {}):
-        value = source.get("createTime")
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                parsed = datetime.fromisoformat(value)
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
 def human_seconds(seconds: float) -> str:
     """``850ms``, ``4.2s``, ``3m05s``, ``2h10m``, ``3d4h``."""
     seconds = max(0.0, seconds)
@@ -159,7 +145,7 @@ def human_seconds(seconds: float) -> str:
 
 def age(op: Operation, now: datetime | None = None) -> str:
     """How long ago the operation was created: ``42s``, ``5m``, ``3h``, ``2d`` (or empty)."""
-    created = created_at(op)
+    created = op.create_time
     if created is None:
         return ""
     now = now or datetime.now(UTC)
@@ -272,9 +258,9 @@ def print_operation(console: Console, op: Operation) -> None:
         rows.append(("progress", Text(percent_text(op))))
     if op.metadata_type:
         rows.append(("metadata", Text(op.metadata_type)))
-    created = created_at(op)
+    created = op.create_time
     if created is not None:
-        stamp = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        stamp = created.strftime("%Y-%m-%d %H:%M:%S UTC")
         rows.append(("created", Text(f"{stamp} ({age(op)} ago)")))
     if op.error is not None:
         rows.append(("error", Text(result_summary(op), style="red")))
