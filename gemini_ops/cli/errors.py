@@ -35,6 +35,7 @@ from gemini_ops.cli.exit_codes import (
 from gemini_ops.cli.options import (
     Settings,
 )
+from gemini_ops.cli.terminal import shown
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -109,17 +110,17 @@ def details(exc: BaseException) -> list[str]:
 
 def report(exc: BaseException, settings: Settings | None, subject: str | None = None) -> int:
     """Print an error as one line on stderr (details with -v); return its exit code."""
-    secrets = settings.secrets if settings is not None else ()
     text = describe(exc)
     # These name the operation themselves.
     if subject and not isinstance(
         exc, InvalidNameError | UnsupportedMethodError | WaitTimeoutError
     ):
         text = f"{subject}: {text}"
-    click.echo(redact(f"Error: {one_line(text)}", secrets), err=True)
+    # Secrets masked and control characters made visible: messages come from the server.
+    click.echo(shown(f"Error: {one_line(text)}"), err=True)
     if settings is not None and settings.verbose:
         for line in details(exc):
-            click.echo(redact(f"  {line.rstrip()}", secrets), err=True)
+            click.echo(shown(f"  {line.rstrip()}", lines=True), err=True)
     return exit_code_for(exc)
 
 
@@ -138,7 +139,7 @@ class _EchoHandler(logging.Handler):
     """Log records to the current stderr, looked up at each record (test runners swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(self.format(record), err=True)
+        click.echo(shown(self.format(record), lines=True), err=True)
 
 
 @contextlib.contextmanager
