@@ -60,10 +60,21 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never be shown."""
+        r"""Values that must never be shown, also as an error may quote them.
+
+        A token read from a CRLF file ends in ``\r``: a message may show it stripped, or
+        escaped (``'ya29...\\r'``); each form is masked.
+        """
         # A key from the environment is read by the library, but must not be shown either.
         found = (self.api_key, self.access_token, *(os.environ.get(v) for v in _KEY_VARIABLES))
-        return tuple(dict.fromkeys(s for s in found if s))
+        forms = (
+            form
+            for value in found
+            if value
+            for form in (value, repr(value)[1:-1], value.strip())
+            if form
+        )
+        return tuple(dict.fromkeys(forms))
 
 
 def check_names(names: Sequence[str]) -> list[str]:
