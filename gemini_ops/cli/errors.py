@@ -104,7 +104,8 @@ def details(exc: BaseException) -> list[str]:
         lines.append(f"caused by: {type(cause).__name__}: {one_line(str(cause))}")
         cause = cause.__cause__ or cause.__context__
     if not isinstance(exc, GeminiOpsError | ValueError | click.UsageError):
-        lines.extend(traceback.format_exception(exc))
+        for chunk in traceback.format_exception(exc):
+            lines.extend(chunk.rstrip("\n").split("\n"))
     return lines
 
 
@@ -120,7 +121,7 @@ def report(exc: BaseException, settings: Settings | None, subject: str | None = 
     click.echo(shown(f"Error: {one_line(text)}"), err=True)
     if settings is not None and settings.verbose:
         for line in details(exc):
-            click.echo(shown(f"  {line.rstrip()}", lines=True), err=True)
+            click.echo(shown(f"  {line.rstrip()}"), err=True)
     return exit_code_for(exc)
 
 
@@ -139,7 +140,7 @@ class _EchoHandler(logging.Handler):
     """Log records to the current stderr, looked up at each record (test runners swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(shown(self.format(record), lines=True), err=True)
+        click.echo(shown(self.format(record)), err=True)
 
 
 @contextlib.contextmanager

@@ -47,17 +47,14 @@ def _secrets() -> Sequence[str]:
     return tuple(found)
 
 
-def shown(text: object, *, lines: bool = False) -> str:
+def shown(text: object) -> str:
     r"""``text`` as the terminal may show it: secrets masked, control characters as escapes.
 
-    ESC becomes ``\x1b``, U+202E ``\u202e`` and so on, so what was there stays visible without
-    acting. With ``lines``, newlines are kept (tracebacks, multi-line log records). The same text
-    twice through gives the same result.
+    ESC becomes ``\x1b``, U+202E ``\u202e``, a newline ``\x0a`` and so on, so that what was
+    there stays visible without acting, and server text never starts a line of its own. The
+    same text twice through gives the same result.
     """
-    masked = redact(str(text), _secrets())
-    if lines:
-        return "\n".join(_UNSAFE.sub(_visible, line) for line in masked.split("\n"))
-    return _UNSAFE.sub(_visible, masked)
+    return _UNSAFE.sub(_visible, redact(str(text), _secrets()))
 
 
 def _masked_copy(data: Any, secrets: Sequence[str]) -> Any:
