@@ -29,6 +29,7 @@ from gemini_ops.cli.render import (
     result_summary,
     state_of,
 )
+from gemini_ops.cli.terminal import shown
 
 # Keeps the text a terminal shows short: the two ends of a name are what tell names apart.
 LABEL_WIDTH = 52
@@ -213,7 +214,7 @@ class LiveView(WaitView):
             self._tasks[name] = self._progress.add_task(
                 name,
                 total=None,
-                label=_short(name),
+                label=shown(_short(name)),
                 state="waiting",
                 percent="",
                 began=self.started,
@@ -233,7 +234,7 @@ class LiveView(WaitView):
             task,
             total=None if progress is None else 100.0,
             completed=progress or 0.0,
-            state=live_state(op),
+            state=shown(live_state(op)),
             percent=percent_text(op),
             next_at=None if next_poll_in is None else time.monotonic() + next_poll_in,
         )
@@ -253,13 +254,13 @@ class LiveView(WaitView):
             task,
             state=outcome.state,
             ended=time.monotonic(),
-            summary=outcome.summary,
+            summary=shown(outcome.summary),
             **fields,
         )
 
     def note(self, text: str) -> None:
         """Print a line above the bars."""
-        self._progress.console.print(Text(text, style="dim"), soft_wrap=True)
+        print_line(self._progress.console, Text(text, style="dim"))
 
     def close(self) -> None:
         """Stop redrawing; the bars stay on screen."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from gemini_ops import (
     Operation,
 )
 from gemini_ops.cli.errors import one_line
+from gemini_ops.cli.terminal import json_line, shown
 
 
 class _Console(Console):
@@ -31,17 +31,33 @@ class _Console(Console):
 def make_console(*, stderr: bool = False) -> Console:
     """A console on stdout (or stderr)."""
     # Built per command: click's test runner replaces sys.stdout/sys.stderr for each run.
-    return _Console(stderr=stderr, highlight=False)
+    # No markup, no emoji codes: a string is printed as it is (`[bold]` in a name stays text).
+    return _Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+
+
+def safe_text(text: str | Text) -> Text:
+    """``text`` passed through `shown` (secrets masked, control characters visible), styles kept."""
+    if isinstance(text, str):
+        return Text(shown(text))
+    cuts = sorted({offset for span in text.spans for offset in (span.start, span.end)})
+    safe = Text(style=text.style, justify=text.justify, overflow=text.overflow, end=text.end)
+    safe.no_wrap = text.no_wrap
+    for piece in text.divide(cuts):
+        start = len(safe)
+        safe.append(shown(piece.plain))
+        for span in piece.spans:  # each covers the whole piece: it was cut at every span's ends
+            safe.stylize(span.style, start, len(safe))
+    return safe
 
 
 def print_line(console: Console, text: str | Text) -> None:
-    """Print one line, never wrapped (names are long and must stay greppable)."""
-    console.print(text, soft_wrap=True, highlight=False, markup=False)
+    """Print one line, never wrapped (names are long and must stay greppable), made safe."""
+    console.print(safe_text(text), soft_wrap=True, highlight=False, markup=False)
 
 
 def emit_json(data: Mapping[str, Any]) -> None:
-    """Print one compact JSON document on a line of its own."""
-    click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    """Print one compact line of strict JSON (see `json_line`)."""
+    click.echo(json_line(data))
 
 
 def print_table(
@@ -52,6 +68,7 @@ def print_table(
     title: str | None = None,
 ) -> None:
     """A rich table on a terminal; plain aligned columns otherwise (for grep, awk, CI logs)."""
+    rows = [[safe_text(cell) for cell in row] for row in rows]
     if console.is_terminal:
         table = Table(title=title, title_justify="left", header_style="bold")
         last = len(headers) - 1
