@@ -57,7 +57,8 @@ class Family(_Shaped, enum.Enum):
         "gemini",
         "fileSearchStores/{fileSearchStore}/upload/operations/{operation}",
     )
-    OPERATION = ("gemini", "operations/{operation}")
+    # Google binds ``{name=operations/**}``: a top-level operation's id may span segments.
+    OPERATION = ("gemini", "operations/{operation=**}")
     VERTEX_LOCATION = (
         "vertex_ai",
         "projects/{project}/locations/{location}/operations/{operation}",
@@ -169,7 +170,15 @@ def _segments(name: object, accepted: tuple[str, ...]) -> list[str]:
 
 
 def _match(template: str, segments: list[str]) -> dict[str, str] | None:
+    """The path parameters of ``segments`` in ``template``, or None when they do not fit.
+
+    A last part ``{x=**}`` (Google's multi-segment binding) takes one or more segments.
+    """
     parts = template.split("/")
+    if parts[-1].endswith("=**}") and len(segments) >= len(parts):
+        rest = "/".join(segments[len(parts) - 1 :])
+        segments = [*segments[: len(parts) - 1], rest]
+        parts[-1] = parts[-1].removesuffix("=**}") + "}"
     if len(parts) != len(segments):
         return None
     params: dict[str, str] = {}
