@@ -5,8 +5,9 @@ the variables a user sets: ``GEMINI_API_KEY`` and ``GEMINI_OPS_BASE_URL`` (gemin
 request to that host), ``GEMINI_OPS_ACCESS_TOKEN`` for the command line's Vertex AI calls, and
 ``GOOGLE_APPLICATION_CREDENTIALS`` naming a service account key file whose token endpoint
 (``token_uri``) is a local server handing out the emulator's bearer token (Application Default
-Credentials; google-auth pins the endpoint of ``gcloud``'s user credentials to Google's). A dead proxy for every other host makes
-anything that would still go to Google fail instead of leaving loopback.
+Credentials; google-auth pins the endpoint of ``gcloud``'s user credentials to Google's). A dead
+proxy for every other host makes anything that would still go to Google fail instead of leaving
+loopback.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class _TokenHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body.encode())
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
