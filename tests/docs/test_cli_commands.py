@@ -101,7 +101,8 @@ class Shell:
     def __init__(self, home: Path) -> None:
         self.port = _free_port()
         self.env = _base_environment(home)
-        self.emulator: subprocess.Popen[str] | None = None
+        self.log = home / "emulator.log"
+        self.emulator: subprocess.Popen[bytes] | None = None
 
     def adapt(self, command: str) -> str:
         return command.replace(DOC_PORT, f"127.0.0.1:{self.port}")
@@ -118,12 +119,11 @@ class Shell:
 
     def start_emulator(self, command: str) -> None:
         args = [*shlex.split(command), "--port", str(self.port)]
-        self.emulator = subprocess.Popen(
-            args, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        with self.log.open("w") as log:  # the emulator logs each request: not into a pipe
+            self.emulator = subprocess.Popen(args, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            assert self.emulator.poll() is None, self.emulator.communicate()
+            assert self.emulator.poll() is None, self.log.read_text()
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
