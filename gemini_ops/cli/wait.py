@@ -196,7 +196,10 @@ async def _cancel_pending(
             view.finish(WaitOutcome(name, op, None, _outcome_code(op), elapsed))
         else:
             interrupted = KeyboardInterrupt()
-            view.finish(WaitOutcome(name, op, interrupted, EXIT_INTERRUPTED, elapsed, True))
+            outcome = WaitOutcome(
+                name, op, interrupted, EXIT_INTERRUPTED, elapsed, cancel_requested=True
+            )
+            view.finish(outcome)
         return name
 
     try:
