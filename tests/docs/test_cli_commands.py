@@ -39,7 +39,7 @@ EMULATOR = "gemini-ops emulator --seed-demo"
 # Commands not run here, and why. Nothing on the page needs Google.
 NOT_RUN = {
     'pip install ".[cli]"': "installs from the package index (tests/docs/test_install.py)",
-    'pip install ".[cli,emulator]"': "installs from the package index (tests/docs/test_install.py)",
+    'pip install ".[cli,emulator]"': "test_install.py's clone install, one more extra",
     "bash scripts/demo.sh": "installs .venv-demo from the package index; `gemini-ops demo` runs it",
 }
 # Commands that exit non-zero on purpose, as the page says.
