@@ -17,7 +17,13 @@ from google.ai.generativelanguage_v1.services.model_service.transports.rest_base
     _BaseModelServiceRestTransport as GoogleTransport,
 )
 
-from gemini_ops import AsyncOperations, NotFoundError, Operations
+from gemini_ops import (
+    AsyncOperations,
+    InvalidNameError,
+    NotFoundError,
+    Operations,
+    UnsupportedMethodError,
+)
 from gemini_ops.testing import Emulator
 
 NAMES = ["operations/op1", "operations/a/b", "operations/generate-1/x-y.z/3~4"]
@@ -76,3 +82,18 @@ async def test_the_emulator_serves_it(gemini_v1beta: Api, emulator: Emulator) ->
     with pytest.raises(NotFoundError):
         await gemini_v1beta("delete", NAMES[-1])
     assert emulator.state.operations() == []
+
+
+@pytest.mark.parametrize("bad", ["operations/a//b", "operations/a/../b", "operations/a/b%2Fc"])
+def test_each_segment_is_still_checked(bad: str) -> None:
+    ops = Operations(api_key="k", base_url="http://mock.test")
+    with ops, pytest.raises(InvalidNameError):
+        ops.delete(bad)
+
+
+def test_only_delete_is_served(emulator: Emulator) -> None:
+    with Operations(**gemini_options(emulator)) as ops:
+        for method in ("get", "cancel"):
+            with pytest.raises(UnsupportedMethodError):
+                getattr(ops, method)("operations/a/b")
+    assert emulator.requests() == []
