@@ -67,6 +67,7 @@ class Family(_Shaped, enum.Enum):
         "gemini",
         "fileSearchStores/{fileSearchStore}/upload/operations/{operation}",
     )
+    # Google binds ``{name=operations/**}``: the id of a top-level operation may span segments.
     OPERATION = ("gemini", "operations/{operation}")
     VERTEX_LOCATION = (
         "vertex_ai",
@@ -178,8 +179,14 @@ def _segments(name: object, accepted: tuple[str, ...]) -> list[str]:
     return segments
 
 
-def _match(template: str, segments: list[str]) -> dict[str, str] | None:
+def _match(template: str, segments: list[str], *, rest: bool = False) -> dict[str, str] | None:
+    """The path parameters of ``segments`` in ``template``, or None when they do not fit.
+
+    With ``rest`` (Google's ``**`` binding), the last parameter takes one or more segments.
+    """
     parts = template.split("/")
+    if rest and len(segments) > len(parts):
+        segments = [*segments[: len(parts) - 1], "/".join(segments[len(parts) - 1 :])]
     if len(parts) != len(segments):
         return None
     params: dict[str, str] = {}
@@ -251,7 +258,7 @@ def _parse_name_cached(name: str) -> ParsedName:
     for family in Family:
         if family in _VERTEX_NAMES:
             continue
-        params = _match(family.template, segments)
+        params = _match(family.template, segments, rest=family is Family.OPERATION)
         if params is not None:
             _check_location(name, params, ACCEPTED_NAMES)
             return ParsedName(name=name, family=family, params=params)

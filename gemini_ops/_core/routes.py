@@ -63,11 +63,18 @@ def _snake(params: Mapping[str, str]) -> dict[str, str]:
 
 @attrs.frozen
 class Route:
-    """A generated endpoint and the API versions that serve it (None: every version)."""
+    """A generated endpoint and the API versions that serve it (None: every version).
+
+    ``slashes``: Google binds the path parameter to several segments (``{name=operations/**}``),
+    which OpenAPI cannot say; the generated builder percent-encodes ``/``, and the route puts
+    the slashes back. Names are validated to segment characters first (``names.py``), so ``%2F``
+    is the only escape such a path can hold.
+    """
 
     build: Callable[..., dict[str, Any]]
     versions: tuple[str, ...] | None = None
     body_name: bool = False
+    slashes: bool = False
 
     def version_for(self, configured: str) -> str:
         """The configured version if it serves this route, else the first one that does."""
@@ -91,7 +98,7 @@ _ROUTES: dict[tuple[Family, Method], Route] = {
     (Family.FILE_SEARCH_STORE_UPLOAD, "get"): Route(
         get_file_search_store_upload_operation._get_kwargs
     ),
-    (Family.OPERATION, "delete"): Route(delete_operation._get_kwargs, _V1_ONLY),
+    (Family.OPERATION, "delete"): Route(delete_operation._get_kwargs, _V1_ONLY, slashes=True),
     (Family.VERTEX_PUBLISHER_MODEL, "get"): Route(
         fetch_predict_operation._get_kwargs, body_name=True
     ),
@@ -185,6 +192,8 @@ def operation_request(
         params.pop("operation")
         params["body"] = FetchPredictOperationRequest(operation_name=parsed.name)
     kwargs = route.build(**params, **query)
+    if route.slashes:
+        kwargs = {**kwargs, "url": str(kwargs["url"]).replace("%2F", "/")}
     return _spec(kwargs, route.version_for(configured_version))
 
 

@@ -44,14 +44,20 @@ class WaitOutcome:
     error: BaseException | None
     code: int
     elapsed: float
+    #: Ctrl-C stopped the wait and a cancel request was accepted; the operation is not done yet.
+    cancel_requested: bool = False
 
     @property
     def state(self) -> str:
-        """``succeeded``, ``failed``, ``cancelled``, ``timed out``, ``interrupted`` or ``error``."""
+        """The final state word: ``succeeded``, ``failed``, ``cancelled``, ``timed out``, ...
+
+        ``interrupted`` (Ctrl-C), ``cancelling`` (Ctrl-C, a cancel accepted, not done yet) or
+        ``error``.
+        """
         if isinstance(self.error, WaitTimeoutError):
             return "timed out"
         if isinstance(self.error, KeyboardInterrupt):
-            return "interrupted"
+            return "cancelling" if self.cancel_requested else "interrupted"
         if self.error is not None or self.operation is None:
             return "error"
         return state_of(self.operation)

@@ -255,10 +255,18 @@ def test_accepted_names_never_climb_out(name: str) -> None:
     rebuilt = _rebuild(parsed)
     assert rebuilt == name
     for value in parsed.params.values():
-        assert value not in (".", "..")
-        assert not set(value) & set("/?#%\\: ")
-    # One parameter per segment: nothing was smuggled into a parameter.
+        # A top-level operation's id spans segments (Google's `operations/**`): check each one.
+        for piece in value.split("/") if parsed.family is Family.OPERATION else [value]:
+            assert piece not in ("", ".", "..")
+            assert not set(piece) & set("/?#%\\: ")
+    # Nothing was smuggled into a parameter: the rebuilt name has the segments given.
     assert rebuilt.count("/") == name.count("/")
+
+
+def test_a_top_level_operation_id_takes_every_segment() -> None:
+    parsed = parse_name("operations/generate-1/part/3")
+    assert parsed.family is Family.OPERATION
+    assert dict(parsed.params) == {"operation": "generate-1/part/3"}
 
 
 @given(st.text(max_size=40))
