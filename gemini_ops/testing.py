@@ -6,6 +6,7 @@
 
     with Emulator() as emu:
         emu.create_operation("batches/b1", duration=0.5)
+        emu.create_job("projects/p/locations/us-central1/batchPredictionJobs/1", duration=2)
         # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from gemini_ops._core import timing
 
@@ -178,6 +179,57 @@ class Emulator:
         with _translated():
             record = self.state.complete(name, error=error, response=response)
             return record.render(self.state.clock(), None)
+
+    def create_job(
+        self,
+        name: str,
+        *,
+        duration: float | None = None,
+        fate: Literal["succeed", "fail"] | None = None,
+        error: JSONObject | None = None,
+        partial_success: bool = False,
+        cancel_delay: float | None = None,
+        fields: JSONObject | None = None,
+    ) -> JSONObject:
+        """Create a job resource that ends `duration` seconds from now (None: when told to).
+
+        `name` is a full job name: `projects/{p}/locations/{l}/{collection}/{id}` for the Vertex
+        AI collections batchPredictionJobs, tuningJobs, customJobs, hyperparameterTuningJobs and
+        pipelineJobs, or `tunedModels/{id}` for the Gemini API. The job is QUEUED for the first
+        tenth of `duration`, PENDING for the second, then RUNNING (a tuned model is CREATING
+        throughout). `fate` is `"succeed"` or `"fail"` (None: `"fail"` when `error` is given); a
+        failing Vertex AI job reports `error` (a google.rpc.Status; default code 13).
+        `partial_success` ends a JobState job `JOB_STATE_PARTIALLY_SUCCEEDED`. A cancel makes
+        the job CANCELLING for `cancel_delay` seconds (default: the emulator's), then CANCELLED.
+        `fields` are laid over the job's default payload (not its name, state, error or times).
+        Returns the job's JSON.
+        """
+        with _translated():
+            record = self.state.jobs.create(
+                name,
+                duration=duration,
+                fate=fate,
+                error=error,
+                partial_success=partial_success,
+                cancel_delay=cancel_delay,
+                fields=fields,
+            )
+            return record.render(self.state.clock())
+
+    def complete_job(
+        self,
+        name: str,
+        *,
+        fate: Literal["succeed", "fail"] | None = None,
+        error: JSONObject | None = None,
+        partial_success: bool | None = None,
+    ) -> JSONObject:
+        """End a job now with `fate` (`"succeed"` or `"fail"`; None: its scheduled fate)."""
+        with _translated():
+            record = self.state.jobs.complete(
+                name, fate=fate, error=error, partial_success=partial_success
+            )
+            return record.render(self.state.clock())
 
     def inject_fault(
         self,

@@ -13,11 +13,16 @@ of it is imported. Output:
 * ``gemini_ops/_discovery/vertex_operations.json``: parent pattern -> version -> method ->
   [HTTP method, flatPath], for every operations method below ``projects/*/locations/*``; pure
   data, read lazily by the facade and, independently, by the emulator.
-* ``docs/vertex-routes.md``: the same table for people.
+* ``gemini_ops/_discovery/vertex_jobs.json``: job collection pattern -> version -> method ->
+  [HTTP method, flatPath] for the job resources below ``projects/*/locations/*`` (batch
+  prediction, tuning, custom, hyperparameter tuning and pipeline jobs), and per collection and
+  version what a list answers in (its list field and query parameters) and the values of the
+  job's ``state``; the same kind of pure data, read by the facade and the emulator.
+* ``docs/vertex-routes.md``: the same tables for people.
+* the Vertex operations part of ``openapi/operations.yaml``.
 
-To derive another table (e.g. the methods of job resources), add a ``Selector`` to
-``SELECTORS``: it picks methods out of the same walk of the documents and gets its own section
-in the JSON file and the docs page.
+To derive another table, add a ``Selector`` to ``SELECTORS``: it picks methods out of the same
+walk of the documents and gets its own section in its JSON file and the docs page.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ DOCUMENT = "googleapiclient/discovery_cache/documents/aiplatform.{version}.json"
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".tools" / "discovery"
 JSON_OUT = ROOT / "gemini_ops" / "_discovery" / "vertex_operations.json"
+JOBS_OUT = ROOT / "gemini_ops" / "_discovery" / "vertex_jobs.json"
 DOCS_OUT = ROOT / "docs" / "vertex-routes.md"
 SPEC = ROOT / "openapi" / "operations.yaml"
 SPEC_BEGIN = "  # ---- BEGIN Vertex operations: written by scripts/vertex_routes.py, do not edit\n"
@@ -92,15 +98,33 @@ def walk(resources: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[Meth
 
 @dataclass(frozen=True)
 class Selector:
-    """One table: which methods of the walk it keeps, and under which key it files them."""
+    """One table: which methods of the walk it keeps, and under which key it files them.
+
+    ``keep`` gives the row key of every method of the resources the table is about (a parent
+    pattern), or None for methods of other resources; of those, the ones outside ``methods``
+    are listed as left out. ``check`` gives the method's flatPath after checking that the
+    document's name pattern and path say what the key says (else it stops loudly).
+    """
 
     section: str
     title: str
-    keep: Callable[[MethodRef], str | None]  # the row key (a parent pattern), or None to skip
+    keep: Callable[[MethodRef], str | None]
     methods: tuple[str, ...]
+    check: Callable[[str, str, str, dict[str, Any]], str]
+    output: Path
+    intro: tuple[str, ...]
+    left_out_note: str = ""
 
 
 OPERATION_METHODS = ("get", "list", "cancel", "delete", "wait")
+JOB_METHODS = ("get", "list", "cancel", "delete")
+JOB_COLLECTIONS = (
+    "batchPredictionJobs",
+    "tuningJobs",
+    "customJobs",
+    "hyperparameterTuningJobs",
+    "pipelineJobs",
+)
 
 
 def _parent_of(description: dict[str, Any]) -> str:
@@ -115,22 +139,10 @@ def _parent_of(description: dict[str, Any]) -> str:
 
 def operations_parent(ref: MethodRef) -> str | None:
     """The parent pattern of an operations method below a location (project-less forms skipped)."""
-    path, method, description = ref
+    path, _, description = ref
     if path[-1] != "operations" or path[:2] != ("projects", "locations"):
         return None
-    if method not in OPERATION_METHODS:
-        return None
     return _parent_of(description)
-
-
-SELECTORS = (
-    Selector(
-        section="operations",
-        title="Operations below projects/*/locations/*",
-        keep=operations_parent,
-        methods=OPERATION_METHODS,
-    ),
-)
 
 
 def _check_shape(version: str, key: str, method: str, description: dict[str, Any]) -> str:
@@ -149,6 +161,78 @@ def _check_shape(version: str, key: str, method: str, description: dict[str, Any
     return str(flat)
 
 
+def jobs_collection(ref: MethodRef) -> str | None:
+    """The collection pattern (``projects/*/locations/*/tuningJobs``) of a job method."""
+    path, _, _ = ref
+    if len(path) != 3 or path[:2] != ("projects", "locations") or path[2] not in JOB_COLLECTIONS:
+        return None
+    return f"projects/*/locations/*/{path[2]}"
+
+
+def _check_job_shape(version: str, key: str, method: str, description: dict[str, Any]) -> str:
+    """A job method's flatPath, after checking its parameter pattern and path against the key."""
+    flat = description["flatPath"]
+    parent, _, collection = key.rpartition("/")
+    if method == "list":
+        param, wanted = "parent", "^" + parent.replace("*", "[^/]+") + "$"
+        expected_path = f"{version}/{{+parent}}/{collection}"
+    else:
+        param, wanted = "name", "^" + key.replace("*", "[^/]+") + "/[^/]+$"
+        expected_path = f"{version}/{{+name}}" + (":cancel" if method == "cancel" else "")
+    pattern = description["parameters"][param]["pattern"]
+    if pattern != wanted or description["path"] != expected_path:
+        raise SystemExit(
+            f"{version} {method} on {key}: {param} pattern {pattern!r} and path "
+            f"{description['path']!r}, expected {wanted!r} and {expected_path!r}"
+        )
+    placeholders = re.sub(r"\{[A-Za-z]+\}", "*", flat)
+    suffix = {"list": "", "cancel": "/*:cancel"}
+    expected = f"{version}/{key}{suffix.get(method, '/*')}"
+    if placeholders != expected:
+        raise SystemExit(f"{version} {method} on {key}: flatPath {flat!r} is not {expected!r}")
+    return str(flat)
+
+
+OPERATIONS_INTRO = (
+    "A method missing from a row is not served for that parent in that version: the client",
+    "raises `UnsupportedMethodError` before any request, and the emulator answers 404.",
+    "Paths are the documents' `flatPath`s: `get` and `delete` use the operation name,",
+    "`cancel` and `wait` add `:cancel` / `:wait` (POST), `list` lists `{parent}/operations`.",
+)
+JOBS_INTRO = (
+    "Job resources are not `google.longrunning` operations: they have a `state`, are polled",
+    "with `get` (there is no `:wait`) and are listed from `{parent}/{collection}`. A method",
+    "missing from a row is not served for that collection in that version: the client raises",
+    "`UnsupportedMethodError` before any request, and the emulator answers 404. Paths are the",
+    "documents' `flatPath`s: `get` and `delete` use the job name, `cancel` adds `:cancel`",
+    "(POST), `list` lists the collection. The data, with each list's field and query",
+    "parameters and each job's `state` values, is `gemini_ops/_discovery/vertex_jobs.json`.",
+)
+
+SELECTORS = (
+    Selector(
+        section="operations",
+        title="Operations below projects/*/locations/*",
+        keep=operations_parent,
+        methods=OPERATION_METHODS,
+        check=_check_shape,
+        output=JSON_OUT,
+        intro=OPERATIONS_INTRO,
+        left_out_note="; `listWait` is a list that the documents bind to `GET` on an operation's"
+        " `:wait`",
+    ),
+    Selector(
+        section="jobs",
+        title="Jobs below projects/*/locations/*",
+        keep=jobs_collection,
+        methods=JOB_METHODS,
+        check=_check_job_shape,
+        output=JOBS_OUT,
+        intro=JOBS_INTRO,
+    ),
+)
+
+
 def build_table(
     documents: dict[str, dict[str, Any]], selector: Selector
 ) -> tuple[dict[str, dict[str, dict[str, list[str]]]], list[str]]:
@@ -157,13 +241,14 @@ def build_table(
     left_out: set[str] = set()
     for version, document in documents.items():
         for ref in walk(document["resources"]):
-            path, method, description = ref
+            _, method, description = ref
             key = selector.keep(ref)
             if key is None:
-                if path[-1] == "operations" and path[:2] == ("projects", "locations"):
-                    left_out.add(f"{version} {_parent_of(description)} {method}")
                 continue
-            flat = _check_shape(version, key, method, description)
+            if method not in selector.methods:
+                left_out.add(f"{version} {key} {method}")
+                continue
+            flat = selector.check(version, key, method, description)
             row = table.setdefault(key, {}).setdefault(version, {})
             row[method] = [description["httpMethod"], flat]
     ordered = {
@@ -177,12 +262,91 @@ def build_table(
     return ordered, sorted(left_out)
 
 
+def _schema(document: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
+    return dict(document["schemas"][ref["$ref"]])
+
+
+def _job_methods(document: dict[str, Any], key: str) -> dict[str, Any]:
+    collection = key.rpartition("/")[2]
+    locations = document["resources"]["projects"]["resources"]["locations"]
+    return dict(locations["resources"][collection]["methods"])
+
+
+def job_details(
+    documents: dict[str, dict[str, Any]], table: dict[str, dict[str, dict[str, list[str]]]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per job collection and version: what its list answers in and the job's states.
+
+    ``listField`` is the list response's array of jobs (checked to hold the schema ``get``
+    answers with, next to a ``nextPageToken``), ``listQuery`` the list's query parameters,
+    ``states`` the job schema's ``state`` enum, ``completionStats`` whether the job reports
+    one (``successfulCount``/``failedCount``/``incompleteCount``), ``error`` whether it has
+    a ``google.rpc.Status`` ``error``, and ``answers`` the schema that ``cancel`` and
+    ``delete`` answer with (``GoogleProtobufEmpty``, ``GoogleLongrunningOperation``).
+    """
+    details: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, versions in table.items():
+        for version in versions:
+            document = documents[version]
+            methods = _job_methods(document, key)
+            job_ref = methods["get"]["response"]
+            job = _schema(document, job_ref)["properties"]
+            answer = _schema(document, methods["list"]["response"])["properties"]
+            fields = [
+                field
+                for field, spec in answer.items()
+                if spec.get("type") == "array" and spec.get("items") == job_ref
+            ]
+            if len(fields) != 1 or answer.get("nextPageToken", {}).get("type") != "string":
+                raise SystemExit(f"{version} list on {key}: no single job array and page token")
+            query = sorted(
+                name
+                for name, spec in methods["list"]["parameters"].items()
+                if spec["location"] == "query"
+            )
+            stats = job.get("completionStats", {}).get("$ref", "")
+            error = job.get("error", {}).get("$ref")
+            details.setdefault(key, {})[version] = {
+                "listField": fields[0],
+                "listQuery": query,
+                "states": list(job["state"]["enum"]),
+                "completionStats": stats.endswith("CompletionStats"),
+                "error": error == "GoogleRpcStatus",
+                "answers": {
+                    method: methods[method]["response"]["$ref"]
+                    for method in ("cancel", "delete")
+                    if method in versions[version]
+                },
+            }
+    return details
+
+
 # ---------------------------------------------------------------------- rendering
 
 
-def render_json(pin: str, documents: dict[str, dict[str, Any]], tables: dict[str, Any]) -> str:
-    """The data file: one line per method, so that a diff shows exactly what moved."""
-    lines = ["{"]
+def _layout(key: str, value: Any, depth: int, indent: int) -> list[str]:
+    """``"key": value`` as lines: nested objects open a line per key down to ``depth``."""
+    pad = " " * indent
+    if depth == 0 or not isinstance(value, dict):
+        return [f"{pad}{json.dumps(key)}: {json.dumps(value, sort_keys=True)}"]
+    lines = [f"{pad}{json.dumps(key)}: {{"]
+    items = list(value.items())
+    for index, (inner, item) in enumerate(items):
+        block = _layout(inner, item, depth - 1, indent + 1)
+        if index < len(items) - 1:
+            block[-1] += ","
+        lines += block
+    return [*lines, pad + "}"]
+
+
+def render_json(
+    pin: str, documents: dict[str, dict[str, Any]], sections: dict[str, tuple[Any, int]]
+) -> str:
+    """A data file: one line per method (or per version's details), so diffs show what moved.
+
+    ``sections`` maps each top-level key to its table and the depth down to which it is laid
+    out one key per line.
+    """
     source = {
         "package": f"{PACKAGE}=={pin}",
         "documents": {
@@ -190,63 +354,99 @@ def render_json(pin: str, documents: dict[str, dict[str, Any]], tables: dict[str
             for v in VERSIONS
         },
     }
-    lines.append(f' "source": {json.dumps(source, sort_keys=True)},')
-    for s_index, (section, (table, _)) in enumerate(tables.items()):
-        lines.append(f" {json.dumps(section)}: {{")
-        for k_index, (key, versions) in enumerate(table.items()):
-            lines.append(f"  {json.dumps(key)}: {{")
-            for v_index, (version, methods) in enumerate(versions.items()):
-                lines.append(f"   {json.dumps(version)}: {{")
-                items = list(methods.items())
-                for m_index, (method, route) in enumerate(items):
-                    comma = "," if m_index < len(items) - 1 else ""
-                    lines.append(f"    {json.dumps(method)}: {json.dumps(route)}{comma}")
-                lines.append("   }" + ("," if v_index < len(versions) - 1 else ""))
-            lines.append("  }" + ("," if k_index < len(table) - 1 else ""))
-        lines.append(" }" + ("," if s_index < len(tables) - 1 else ""))
+    entries: list[tuple[str, Any, int]] = [("source", source, 0)]
+    entries += [(name, table, depth) for name, (table, depth) in sections.items()]
+    lines = ["{"]
+    for index, (name, table, depth) in enumerate(entries):
+        block = _layout(name, table, depth, 1)
+        if index < len(entries) - 1:
+            block[-1] += ","
+        lines += block
     lines.append("}")
     text = "\n".join(lines) + "\n"
     json.loads(text)  # the hand-laid-out file must still be JSON
     return text
 
 
-def render_docs(pin: str, documents: dict[str, dict[str, Any]], tables: dict[str, Any]) -> str:
-    """The docs page: counts, then one row per parent with its methods per version."""
+def _details_rows(details: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """The jobs' list fields, list query parameters and states, one row per collection."""
+    out = [
+        "",
+        "What each collection's list answers in, its query parameters, and the values of the",
+        "job's `state` (the same in every version that serves the collection unless shown):",
+        "",
+        "| collection | list field | list query | `state` values | `completionStats` |",
+        "|---|---|---|---|---|",
+    ]
+    for key, versions in details.items():
+        cells = []
+        for field in ("listField", "listQuery", "states", "completionStats"):
+            values = {v: d[field] for v, d in versions.items()}
+            shown = {v: _cell(value) for v, value in values.items()}
+            if len(set(shown.values())) == 1:
+                cells.append(next(iter(shown.values())))
+            else:
+                cells.append("; ".join(f"{v}: {text}" for v, text in shown.items()))
+        out.append(f"| `{key.rpartition('/')[2]}` | " + " | ".join(cells) + " |")
+    return out
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        states = [str(v) for v in value]
+        prefix = states[0].removesuffix("UNSPECIFIED") if states else ""
+        if prefix.endswith("_") and all(s.startswith(prefix) for s in states):
+            return f"`{prefix}*`: " + ", ".join(s.removeprefix(prefix) for s in states)
+        return ", ".join(f"`{v}`" for v in states)
+    return f"`{value}`"
+
+
+def render_docs(
+    pin: str,
+    documents: dict[str, dict[str, Any]],
+    tables: dict[str, Any],
+    details: dict[str, dict[str, dict[str, Any]]],
+) -> str:
+    """The docs page: per table, counts, then one row per key with its methods per version."""
     revisions = ", ".join(f"`aiplatform.{v}.json` {documents[v]['revision']}" for v in VERSIONS)
+    files = " or ".join(f"`{s.output.relative_to(ROOT)}`" for s in SELECTORS)
     out = [
         "# Vertex AI routes",
         "",
         "Generated by `python scripts/vertex_routes.py` from Google's discovery documents",
         f"({revisions})",
         f"in the `{PACKAGE}=={pin}` wheel; do not edit by hand. `bash scripts/check.sh` fails",
-        "when this page or `gemini_ops/_discovery/vertex_operations.json` no longer matches the",
-        "documents. To move to a newer wheel: `python scripts/vertex_routes.py --pin X.Y.Z`.",
-        "",
-        "A method missing from a row is not served for that parent in that version: the client",
-        "raises `UnsupportedMethodError` before any request, and the emulator answers 404.",
-        "Paths are the documents' `flatPath`s: `get` and `delete` use the operation name,",
-        "`cancel` and `wait` add `:cancel` / `:wait` (POST), `list` lists `{parent}/operations`.",
+        f"when this page, {files}",
+        "no longer matches the documents. To move to a newer wheel:",
+        "`python scripts/vertex_routes.py --pin X.Y.Z`.",
     ]
     for section, (table, left_out) in tables.items():
         selector = next(s for s in SELECTORS if s.section == section)
         counts = ", ".join(
-            f"{sum(v in row for row in table.values())} parents in {v}" for v in VERSIONS
+            f"{sum(v in row for row in table.values())} {section_noun(section)} in {v}"
+            for v in VERSIONS
         )
-        out += ["", f"## {selector.title}", "", f"{counts} ({len(table)} in all).", ""]
-        out.append("| parent | " + " | ".join(VERSIONS) + " |")
+        out += ["", f"## {selector.title}", "", *selector.intro, ""]
+        out += [f"{counts} ({len(table)} in all).", ""]
+        out.append(f"| {section_noun(section)[:-1]} | " + " | ".join(VERSIONS) + " |")
         out.append("|---|" + "---|" * len(VERSIONS))
         for key, versions in table.items():
             cells = [", ".join(versions[v]) if v in versions else "not served" for v in VERSIONS]
             out.append(f"| `{key}` | " + " | ".join(cells) + " |")
+        if section == "jobs":
+            out += _details_rows(details)
         if left_out:
-            out += [
-                "",
-                "Left out (not one of " + ", ".join(selector.methods) + "; `listWait` is a list",
-                "that the documents bind to `GET` on an operation's `:wait`):",
-                "",
-            ]
+            methods = ", ".join(selector.methods)
+            out += ["", f"Left out (not one of {methods}{selector.left_out_note}):", ""]
             out += [f"- `{entry}`" for entry in left_out]
     return "\n".join(out) + "\n"
+
+
+def section_noun(section: str) -> str:
+    """What a table's rows are keyed by, in the plural."""
+    return "collections" if section == "jobs" else "parents"
 
 
 # Per number of segments between the location and ``/operations``: the name of the spec's
@@ -406,9 +606,13 @@ def render(pin: str) -> dict[Path, str]:
     """Every output file and its text, for ``pin``."""
     documents = load_documents(pin)
     tables = {s.section: build_table(documents, s) for s in SELECTORS}
+    details = job_details(documents, tables["jobs"][0])
+    operations = {"operations": (tables["operations"][0], 4)}
+    jobs = {"jobs": (tables["jobs"][0], 4), "resources": (details, 3)}
     return {
-        JSON_OUT: render_json(pin, documents, tables),
-        DOCS_OUT: render_docs(pin, documents, tables),
+        JSON_OUT: render_json(pin, documents, operations),
+        JOBS_OUT: render_json(pin, documents, jobs),
+        DOCS_OUT: render_docs(pin, documents, tables, details),
         SPEC: spliced_spec(render_spec(tables["operations"][0])),
     }
 

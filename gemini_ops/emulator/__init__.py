@@ -1,9 +1,11 @@
 """A local server that speaks Google's long-running operations API (Gemini API and Vertex AI).
 
 It serves the operations surface of both APIs over real HTTP, with operations that progress in real
-time, Google's error envelopes and auth answers, and faults on demand (429s with `RetryInfo`, HTML
-502s, truncated bodies, dropped connections, repeated page tokens). A control plane under
-`/_emulator/` creates operations and queues faults; see `docs/emulator.md`.
+time, the job resources that are not operations (Vertex AI's five job collections, the Gemini API's
+tuned models) with states that move on a clock, Google's error envelopes and auth answers, and
+faults on demand (429s with `RetryInfo`, HTML 502s, truncated bodies, dropped connections, repeated
+page tokens). A control plane under `/_emulator/` creates operations and jobs and queues faults;
+see `docs/emulator.md`.
 
 Build the ASGI app with `create_app` (e.g. for `httpx.ASGITransport`), run the server with
 `python -m gemini_ops.emulator`, or start one in-process with `gemini_ops.testing.Emulator`.
@@ -54,7 +56,8 @@ def create_app(
 
     `api_key` is the only `x-goog-api-key` the Gemini paths accept; `vertex_token` is the only
     bearer token the Vertex AI paths (and the Gemini paths) accept. A cancelled operation ends
-    `cancel_delay` seconds after the cancel request (0: at once). The app's `state` attribute is
+    `cancel_delay` seconds after the cancel request (0: at once), and a cancelled job stays
+    CANCELLING that long unless created with its own. The app's `state` attribute is
     the `EmulatorState` to drive directly (create operations, queue faults, read the requests log).
     """
     if state is None:

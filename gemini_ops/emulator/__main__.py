@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="seconds a cancel takes to land (default: 0)",
     )
-    parser.add_argument("--seed-demo", action="store_true", help="start with demo operations")
+    parser.add_argument(
+        "--seed-demo", action="store_true", help="start with demo operations and jobs"
+    )
     parser.add_argument("--log-level", default="info", help="log level (default: info)")
     args = parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""The ASGI application: Google's operations API; `/_emulator/` goes to the control plane."""
+"""The ASGI application: Google's operations and job APIs; `/_emulator/` is the control plane."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from starlette.types import Receive, Scope, Send
 
 from gemini_ops.emulator._control import control, json_body, refusal
 from gemini_ops.emulator._faults import Fault
-from gemini_ops.emulator._names import Route, match_route
+from gemini_ops.emulator._jobs import job_route_params, match_job_route, serve_job
+from gemini_ops.emulator._names import Route, Surface, match_route
 from gemini_ops.emulator._paging import decode_page_token, encode_page_token, list_filter, page_size
 from gemini_ops.emulator._state import EmulatorState
 from gemini_ops.emulator._webhooks import JWKS_PATH, WebhookService
@@ -75,6 +76,15 @@ _LIST_PARAMS = frozenset(
     }
 )
 _SECRET_PARAMS = frozenset({"key", "access_token"})
+
+
+def _route_params(route: Route) -> frozenset[str]:
+    """The query parameters an operations method takes beyond the system ones."""
+    if route.action == "list":
+        return _LIST_PARAMS
+    if route.action == "wait":
+        return frozenset({"timeout"})
+    return frozenset()
 
 
 _MISSING_CREDENTIALS = (
@@ -223,8 +233,7 @@ class EmulatorApp:
         query = scope.get("query_string", b"").decode("latin-1")
         params = dict(parse_qsl(query, keep_blank_values=True))
         try:
-            route = Route("gemini", raw_path.split("/")[1], "get", raw_path)
-            self._authenticate(request.headers, params, route)
+            self._authenticate(request.headers, params, "gemini")
             raw = await request.body()
             try:
                 body = json.loads(raw) if raw.strip() else None
@@ -360,23 +369,29 @@ class EmulatorApp:
         pretty: bool,
     ) -> Response:
         route = match_route(method, raw_path)
+        job_route = None if route is not None else match_job_route(method, raw_path)
+        repeat = fault is not None and fault.repeat_page_token
         try:
-            if route is None:
+            if job_route is not None:
+                self._authenticate(request.headers, params, job_route.surface)
+                self._check_params(params, job_route_params(job_route))
+                body = serve_job(self.state, job_route, params, repeat=repeat)
+            elif route is None:
                 raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
-            self._authenticate(request.headers, params, route)
-            self._check_params(params, route)
-            body = await self._dispatch(request, route, params, fault)
+            else:
+                self._authenticate(request.headers, params, route.surface)
+                self._check_params(params, _route_params(route))
+                body = await self._dispatch(request, route, params, fault)
         except ApiError as error:
             return error_response(error, pretty=pretty)
         return json_response(body, pretty=pretty)
 
-    def _authenticate(self, headers: Headers, params: dict[str, str], route: Route) -> None:
+    def _authenticate(self, headers: Headers, params: dict[str, str], surface: Surface) -> None:
         key = headers.get("x-goog-api-key") or params.get("key") or ""
         bearer = params.get("access_token", "")
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
             bearer = credentials.strip()
-        surface = route.surface
         if surface == "gemini" and key:
             if key != self.api_key:
                 raise ApiError(
@@ -416,12 +431,8 @@ class EmulatorApp:
         )
 
     @staticmethod
-    def _check_params(params: dict[str, str], route: Route) -> None:
-        allowed = set(_SYSTEM_PARAMS)
-        if route.action == "list":
-            allowed |= _LIST_PARAMS
-        elif route.action == "wait":
-            allowed.add("timeout")
+    def _check_params(params: dict[str, str], method_params: frozenset[str]) -> None:
+        allowed = _SYSTEM_PARAMS | method_params
         for name in params:
             if name not in allowed:
                 message = (

@@ -1,4 +1,4 @@
-"""The control plane under `/_emulator/`: create and finish operations, faults, reset, the log."""
+"""The control plane under `/_emulator/`: create and end operations and jobs, faults, reset, log."""
 
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ async def control(state: EmulatorState, request: Request, raw_path: str) -> Resp
     method = request.method
     path = raw_path.removeprefix("/_emulator")
     try:
+        if path == "/jobs" or path.startswith("/jobs:"):
+            return await _jobs(state, request, method, path, raw_path)
         if path == "/operations" and method == "POST":
             data = await json_body(request, _CREATE_FIELDS)
             if "name" not in data:
@@ -118,6 +120,45 @@ async def control(state: EmulatorState, request: Request, raw_path: str) -> Resp
         raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
     except ApiError as error:
         return error_response(error)
+
+
+_JOB_FIELDS = frozenset(
+    {"name", "duration", "fate", "error", "partial_success", "cancel_delay", "fields"}
+)
+_JOB_COMPLETE_FIELDS = frozenset({"name", "fate", "error", "partial_success"})
+
+
+async def _jobs(
+    state: EmulatorState, request: Request, method: str, path: str, raw_path: str
+) -> Response:
+    """`/_emulator/jobs`: create (POST), list (GET) and end (`:complete`) job resources."""
+    if path == "/jobs" and method == "POST":
+        data = await json_body(request, _JOB_FIELDS)
+        if "name" not in data:
+            raise bad_request("name", "name is required.")
+        record = state.jobs.create(
+            data["name"],
+            duration=data.get("duration"),
+            fate=data.get("fate"),
+            error=data.get("error"),
+            partial_success=data.get("partial_success"),
+            cancel_delay=data.get("cancel_delay"),
+            fields=data.get("fields"),
+        )
+        return json_response(record.render(state.clock()))
+    if path == "/jobs" and method == "GET":
+        now = state.clock()
+        return json_response({"jobs": [r.render(now) for r in state.jobs.jobs()]})
+    if path == "/jobs:complete" and method == "POST":
+        data = await json_body(request, _JOB_COMPLETE_FIELDS)
+        record = state.jobs.complete(
+            data.get("name"),
+            fate=data.get("fate"),
+            error=data.get("error"),
+            partial_success=data.get("partial_success"),
+        )
+        return json_response(record.render(state.clock()))
+    raise ApiError(404, f"The requested URL {raw_path} was not found on this server.")
 
 
 async def json_body(request: Request, fields: frozenset[str] | None) -> JSONObject:

@@ -1,4 +1,4 @@
-"""A realistic mix of operations for demos: `python -m gemini_ops.emulator --seed-demo`."""
+"""A realistic mix of operations and jobs for demos: `python -m gemini_ops.emulator --seed-demo`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ DEMO_LOCATION = "us-central1"
 
 
 def seed_demo(state: EmulatorState) -> list[str]:
-    """Create the demo operations in `state` and return their names.
+    """Create the demo operations and jobs in `state` and return their names.
 
     Veo and tuning operations still running, batches pending, running, done and failed, Vertex AI
-    operations running, done and failed, and a Veo-on-Vertex operation.
+    operations running, done and failed, and a Veo-on-Vertex operation; then jobs: a Vertex AI
+    batch prediction job running, a tuning job succeeded, a pipeline job failed, and a Gemini
+    tuned model being created.
     """
     vertex = f"projects/{DEMO_PROJECT}/locations/{DEMO_LOCATION}"
     specs: list[tuple[str, float | None, dict[str, object] | None]] = [
@@ -39,6 +41,18 @@ def seed_demo(state: EmulatorState) -> list[str]:
             None,
         ),
     ]
+    jobs: list[tuple[str, float | None, dict[str, object] | None]] = [
+        (f"{vertex}/batchPredictionJobs/5555555555", 60.0, None),
+        (f"{vertex}/tuningJobs/6666666666", 0.0, None),
+        (
+            f"{vertex}/pipelineJobs/demo-pipeline-1",
+            0.0,
+            {"code": 9, "message": "The pipeline's output bucket does not exist."},
+        ),
+        ("tunedModels/demo-sentiment", 90.0, None),
+    ]
     for name, duration, error in specs:
         state.create(name, duration=duration, error=error)
-    return [name for name, _, _ in specs]
+    for name, duration, error in jobs:
+        state.jobs.create(name, duration=duration, error=error)
+    return [name for name, _, _ in specs + jobs]

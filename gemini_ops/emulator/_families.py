@@ -37,7 +37,7 @@ _VERTEX_PROGRESS_TYPES = frozenset({"ImportRagFilesOperationMetadata"})
 
 _BATCH_REQUESTS = 100
 _BATCH_PENDING_FRACTION = 0.1
-_TUNING_STEPS = 250
+TUNING_STEPS = 250
 _UPLOAD_SIZE_BYTES = 482_113
 
 
@@ -183,55 +183,77 @@ def default_response(info: NameInfo, version: str | None, snap: Snapshot) -> JSO
 
 
 def _tuning_metadata(info: NameInfo, version: str | None, snap: Snapshot) -> JSONObject:
-    done_steps = (
-        _TUNING_STEPS if snap.outcome == "succeeded" else int(snap.fraction * _TUNING_STEPS)
-    )
+    done_steps = TUNING_STEPS if snap.outcome == "succeeded" else int(snap.fraction * TUNING_STEPS)
     meta: JSONObject = {
         "@type": gemini_type(version, "CreateTunedModelMetadata"),
         "tunedModel": f"tunedModels/{info.ids[0]}",
-        "totalSteps": _TUNING_STEPS,
+        "totalSteps": TUNING_STEPS,
     }
     if done_steps:
         meta["completedSteps"] = done_steps
-        meta["completedPercent"] = round(100.0 * done_steps / _TUNING_STEPS, 2)
-        meta["snapshots"] = _snapshots(done_steps, snap)
+        meta["completedPercent"] = round(100.0 * done_steps / TUNING_STEPS, 2)
+        meta["snapshots"] = tuning_snapshots(done_steps, snap.create_time, snap.update_time)
     return meta
 
 
-def _snapshots(done_steps: int, snap: Snapshot) -> list[JSONObject]:
-    # One snapshot every 50 steps, the last at the current step; loss falls as training goes on.
+def tuning_snapshots(done_steps: int, create_time: float, update_time: float) -> list[JSONObject]:
+    """The last five `TuningSnapshot`s of a tuning `done_steps` steps in (wall-clock times).
+
+    One snapshot every 50 steps, the last at the current step; the loss falls as training goes on.
+    """
     steps = [*range(50, done_steps, 50), done_steps]
-    elapsed = snap.update_time - snap.create_time
+    elapsed = update_time - create_time
     return [
         {
             "step": step,
             "epoch": 1 + (step - 1) // 50,
             "meanLoss": round(1.5 / (1 + step / 25), 4),
-            "computeTime": timestamp(snap.create_time + elapsed * step / max(done_steps, 1)),
+            "computeTime": timestamp(create_time + elapsed * step / max(done_steps, 1)),
         }
         for step in steps[-5:]
     ]
 
 
-def _tuned_model(info: NameInfo, at: str, snap: Snapshot) -> JSONObject:
-    end = snap.end_time if snap.end_time is not None else snap.update_time
+def tuned_model(
+    name: str,
+    state: str,
+    *,
+    create_time: float,
+    update_time: float,
+    complete_time: float | None,
+    snapshots: list[JSONObject] | None = None,
+) -> JSONObject:
+    """A Gemini API `TunedModel` in `state` (wall-clock times; no `@type`)."""
+    task: JSONObject = {"startTime": timestamp(create_time)}
+    if complete_time is not None:
+        task["completeTime"] = timestamp(complete_time)
+    if snapshots:
+        task["snapshots"] = snapshots
+    task["hyperparameters"] = {"epochCount": 5, "batchSize": 4, "learningRate": 0.001}
     return {
-        "@type": at,
-        "name": f"tunedModels/{info.ids[0]}",
+        "name": name,
         "baseModel": "models/gemini-1.5-flash-001-tuning",
-        "displayName": info.ids[0],
-        "state": "ACTIVE",
-        "createTime": timestamp(snap.create_time),
-        "updateTime": timestamp(end),
+        "displayName": name.split("/")[-1],
+        "state": state,
+        "createTime": timestamp(create_time),
+        "updateTime": timestamp(update_time),
         "temperature": 1,
         "topP": 0.95,
         "topK": 64,
-        "tuningTask": {
-            "startTime": timestamp(snap.create_time),
-            "completeTime": timestamp(end),
-            "hyperparameters": {"epochCount": 5, "batchSize": 4, "learningRate": 0.001},
-        },
+        "tuningTask": task,
     }
+
+
+def _tuned_model(info: NameInfo, at: str, snap: Snapshot) -> JSONObject:
+    end = snap.end_time if snap.end_time is not None else snap.update_time
+    model = tuned_model(
+        f"tunedModels/{info.ids[0]}",
+        "ACTIVE",
+        create_time=snap.create_time,
+        update_time=end,
+        complete_time=end,
+    )
+    return {"@type": at, **model}
 
 
 def _batch_metadata(info: NameInfo, version: str | None, snap: Snapshot) -> JSONObject:

@@ -3,8 +3,8 @@
 Written from the reference description of Google's wire surface, independently of the client's own
 name handling: the two must agree only because both follow Google. Vertex AI routes are matched
 against the ``flatPath`` templates of Google's discovery documents, as recorded (pure data) in
-``gemini_ops/_discovery/vertex_operations.json``: each parent serves exactly its methods, per
-version, and anything else is a 404.
+``gemini_ops/_discovery/vertex_operations.json`` (job resources: ``vertex_jobs.json``): each
+parent serves exactly its methods, per version, and anything else is a 404.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote
 
 Surface = Literal["gemini", "vertex"]
@@ -25,21 +25,26 @@ VERTEX_VERSIONS = frozenset({"v1", "v1beta1"})
 # One segment of a resource name: no slash, no colon, no dot-only segment, nothing URLs mangle.
 _ID = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,254}")
 
-_DISCOVERY = Path(__file__).resolve().parent.parent / "_discovery" / "vertex_operations.json"
+_DISCOVERY = Path(__file__).resolve().parent.parent / "_discovery"
 _PLACEHOLDER = re.compile(r"\{[A-Za-z0-9]+\}")
 
+# A route template: the path's segments below the version, None where the flatPath has a variable.
+Template = tuple[str | None, ...]
 # (version, HTTP method, custom verb or None, segment count) -> [(template segments, action)]
-_Index = dict[tuple[str, str, str | None, int], list[tuple[tuple[str | None, ...], str]]]
+RouteIndex = dict[tuple[str, str, str | None, int], list[tuple[Template, str]]]
 
 
 @functools.cache
-def _vertex_index() -> tuple[_Index, tuple[tuple[str | None, ...], ...]]:
-    """The documents' routes by shape, and every parent pattern (None marks an id segment)."""
-    table = json.loads(_DISCOVERY.read_text(encoding="utf-8"))["operations"]
-    index: _Index = {}
-    parents = []
-    for pattern, versions in table.items():
-        parents.append(tuple(None if part == "*" else part for part in pattern.split("/")))
+def discovery_section(file: str, section: str) -> Any:
+    """A section of a table derived from the discovery documents (`gemini_ops/_discovery/`)."""
+    return json.loads((_DISCOVERY / file).read_text(encoding="utf-8"))[section]
+
+
+@functools.cache
+def route_index(file: str, section: str) -> RouteIndex:
+    """The routes of a section (parent pattern -> version -> method -> route), by shape."""
+    index: RouteIndex = {}
+    for versions in discovery_section(file, section).values():
         for version, methods in versions.items():
             for action, (http_method, flat_path) in methods.items():
                 path, colon, verb = flat_path.removeprefix(f"{version}/").partition(":")
@@ -48,10 +53,27 @@ def _vertex_index() -> tuple[_Index, tuple[tuple[str | None, ...], ...]]:
                 )
                 key = (version, http_method, verb if colon else None, len(template))
                 index.setdefault(key, []).append((template, action))
-    return index, tuple(parents)
+    return index
 
 
-def _fits(template: tuple[str | None, ...], segments: list[str]) -> bool:
+def find_route(
+    index: RouteIndex, version: str, method: str, verb: str | None, segments: list[str]
+) -> str | None:
+    """The action of the first route of `index` that the request fits, or None."""
+    for template, action in index.get((version, method, verb, len(segments)), []):
+        if _fits(template, segments):
+            return action
+    return None
+
+
+@functools.cache
+def _operation_parents() -> tuple[Template, ...]:
+    """Every parent pattern that serves operations (None marks an id segment)."""
+    table = discovery_section("vertex_operations.json", "operations")
+    return tuple(tuple(None if part == "*" else part for part in p.split("/")) for p in table)
+
+
+def _fits(template: Template, segments: list[str]) -> bool:
     return len(template) == len(segments) and all(
         part is None or part == segment for part, segment in zip(template, segments, strict=True)
     )
@@ -132,7 +154,7 @@ def _parse_vertex(name: str, segments: list[str]) -> NameInfo:
             name, "vertex_publisher", "vertex", None, (project, loc, rest[1], rest[3], rest[5])
         )
     parent = segments[:-2]
-    if segments[-2] == "operations" and any(_fits(p, parent) for p in _vertex_index()[1]):
+    if segments[-2] == "operations" and any(_fits(p, parent) for p in _operation_parents()):
         ids = (project, loc, *rest[:-2], rest[-1])
         if len(rest) == 2:
             family = "vertex_location"
@@ -165,12 +187,12 @@ def _decode(raw_segment: str) -> str:
     return unquote(raw_segment, errors="replace")
 
 
-def match_route(method: str, raw_path: str) -> Route | None:
-    """Map an HTTP method and raw request path (version included) to a Route, or None (a 404).
+def split_path(raw_path: str) -> tuple[str, list[str], str | None] | None:
+    """Split a raw request path into its version, decoded segments and custom verb, or None.
 
     The path is split on literal `/` before percent-decoding, as Google's front end does, so an
     encoded `%2F` never creates a segment boundary; a custom method is the text after the first
-    literal `:` of the last segment.
+    literal `:` of the last segment. None: no version and segment, or an empty segment.
     """
     if not raw_path.startswith("/"):
         return None
@@ -182,9 +204,17 @@ def match_route(method: str, raw_path: str) -> Route | None:
     last, colon, verb = raw_segments[-1].partition(":")
     raw_segments[-1] = last
     segments = [_decode(s) for s in raw_segments]
-    custom = verb if colon else None
     if any(s == "" for s in segments) or any("/" in s for s in segments):
         return None
+    return version, segments, verb if colon else None
+
+
+def match_route(method: str, raw_path: str) -> Route | None:
+    """Map an HTTP method and raw request path (version included) to a Route, or None (a 404)."""
+    split = split_path(raw_path)
+    if split is None:
+        return None
+    version, segments, custom = split
     if segments[0] == "projects":
         if version not in VERTEX_VERSIONS:
             return None
@@ -259,12 +289,14 @@ def _match_vertex(
         and method == "POST"
     ):
         return "fetch", joined
-    for template, action in _vertex_index()[0].get((version, method, verb, len(s)), []):
-        if _fits(template, s):
-            if action == "list":
-                return "list", joined.removesuffix("/operations")
-            return _ACTIONS[action], joined
-    return None
+    action = find_route(
+        route_index("vertex_operations.json", "operations"), version, method, verb, s
+    )
+    if action is None:
+        return None
+    if action == "list":
+        return "list", joined.removesuffix("/operations")
+    return _ACTIONS[action], joined
 
 
 _ACTIONS: dict[str, Action] = {

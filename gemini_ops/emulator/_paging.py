@@ -26,18 +26,18 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _FILTER = re.compile(r"\s*done\s*=\s*(true|false)\s*", re.IGNORECASE)
 
 
-def page_size(params: dict[str, str]) -> int:
-    """The page size a list request asks for: 0 or absent is the default, larger is clamped."""
+def page_size(params: dict[str, str], *, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """The page size a list request asks for: 0 or absent is `default`, larger is clamped."""
     raw = params.get("pageSize", params.get("page_size", ""))
     if raw == "":
-        return DEFAULT_PAGE_SIZE
+        return default
     if _INTEGER.fullmatch(raw) is None or not -(2**31) <= int(raw) <= _INT32_MAX:
         raise bad_request("page_size", f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"")
     size = int(raw)
     if size < 0:
         raise bad_request("page_size", f"Invalid page_size {size}: must not be negative.")
     if size == 0:
-        return DEFAULT_PAGE_SIZE
+        return default
     return min(size, MAX_PAGE_SIZE)
 
 

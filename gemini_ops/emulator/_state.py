@@ -1,4 +1,4 @@
-"""The emulator's state: operations on a monotonic clock, queued faults, and the requests log.
+"""The emulator's state: operations and jobs on a monotonic clock, faults, and the requests log.
 
 All methods are thread-safe: the server runs in one thread while tests drive the state from another.
 Operations progress without background tasks: every read computes the state at that instant.
@@ -23,8 +23,9 @@ from gemini_ops.emulator._families import (
     type_url,
 )
 from gemini_ops.emulator._faults import Fault, fault_from_json
+from gemini_ops.emulator._jobs import JobStore
 from gemini_ops.emulator._names import NameError_, NameInfo, parse_name
-from gemini_ops.emulator._wire import ApiError, JSONObject, bad_request
+from gemini_ops.emulator._wire import ApiError, JSONObject, bad_request, check_object, check_status
 
 CANCELLED_ERROR: JSONObject = {"code": 1, "message": "Operation cancelled by the user."}
 
@@ -135,38 +136,12 @@ class OperationRecord:
         return op
 
 
-def _check_status(value: Any, field: str) -> JSONObject:
-    if not isinstance(value, dict):
-        raise bad_request(field, f"{field} must be a google.rpc.Status object.")
-    code = value.get("code")
-    if isinstance(code, bool) or not isinstance(code, int) or code == 0:
-        raise bad_request(f"{field}.code", f"{field}.code must be a non-zero integer.")
-    message = value.get("message")
-    if message is not None and not isinstance(message, str):
-        raise bad_request(f"{field}.message", f"{field}.message must be a string.")
-    details = value.get("details")
-    if details is not None and not (
-        isinstance(details, list)
-        and all(isinstance(d, dict) and isinstance(d.get("@type"), str) for d in details)
-    ):
-        raise bad_request(f"{field}.details", f"{field}.details must be a list of Any objects.")
-    return copy.deepcopy(value)
-
-
-def _check_object(value: Any, field: str) -> JSONObject | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise bad_request(field, f"{field} must be a JSON object.")
-    return copy.deepcopy(value)
-
-
 def _check_outcome(error: Any, response: Any) -> tuple[JSONObject | None, JSONObject | None]:
     if error is not None and response is not None:
         raise bad_request("error", "Give either error or response, not both.")
     return (
-        None if error is None else _check_status(error, "error"),
-        _check_object(response, "response"),
+        None if error is None else check_status(error, "error"),
+        check_object(response, "response"),
     )
 
 
@@ -180,7 +155,7 @@ def _check_webhook_config(value: Any) -> JSONObject | None:
         isinstance(u, str) and u.startswith(("http://", "https://")) for u in uris
     ):
         raise bad_request("webhook_config.uris", "uris must be a list of http(s) URLs.")
-    _check_object(value.get("user_metadata"), "webhook_config.user_metadata")
+    check_object(value.get("user_metadata"), "webhook_config.user_metadata")
     return copy.deepcopy(value)
 
 
@@ -207,6 +182,8 @@ class EmulatorState:
         # after a reset: the webhook dispatcher watches operations finish through them.
         self.listeners: list[Callable[[], None]] = []
         self.reset_listeners: list[Callable[[], None]] = []
+        # Job resources (batch prediction jobs, tuned models, ...) live beside the operations.
+        self.jobs = JobStore(self)
 
     def _notify(self) -> None:
         for listener in list(self.listeners):
@@ -241,7 +218,7 @@ class EmulatorState:
         ):
             raise bad_request("duration", "duration must be a number of seconds >= 0, or null.")
         checked_error, checked_response = _check_outcome(error, response)
-        checked_metadata = _check_object(metadata, "metadata")
+        checked_metadata = check_object(metadata, "metadata")
         checked_config = _check_webhook_config(webhook_config)
         with self._lock:
             if name in self._ops:
@@ -402,9 +379,10 @@ class EmulatorState:
             return [dict(e) for e in self._requests]
 
     def reset(self) -> None:
-        """Forget every operation, fault and logged request."""
+        """Forget every operation, job, fault and logged request."""
         with self._lock:
             self._ops.clear()
+            self.jobs.clear()
             self._faults.clear()
             self._requests.clear()
         for listener in list(self.reset_listeners):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from datetime import UTC, datetime
@@ -108,6 +109,34 @@ def bad_request(field: str, description: str) -> ApiError:
             }
         ],
     )
+
+
+def check_status(value: Any, field: str) -> JSONObject:
+    """A copy of a control-plane `google.rpc.Status` (non-zero code); ApiError 400 otherwise."""
+    if not isinstance(value, dict):
+        raise bad_request(field, f"{field} must be a google.rpc.Status object.")
+    code = value.get("code")
+    if isinstance(code, bool) or not isinstance(code, int) or code == 0:
+        raise bad_request(f"{field}.code", f"{field}.code must be a non-zero integer.")
+    message = value.get("message")
+    if message is not None and not isinstance(message, str):
+        raise bad_request(f"{field}.message", f"{field}.message must be a string.")
+    details = value.get("details")
+    if details is not None and not (
+        isinstance(details, list)
+        and all(isinstance(d, dict) and isinstance(d.get("@type"), str) for d in details)
+    ):
+        raise bad_request(f"{field}.details", f"{field}.details must be a list of Any objects.")
+    return copy.deepcopy(value)
+
+
+def check_object(value: Any, field: str) -> JSONObject | None:
+    """A copy of a control-plane JSON object, or None; ApiError 400 for anything else."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise bad_request(field, f"{field} must be a JSON object.")
+    return copy.deepcopy(value)
 
 
 def not_found(message: str = "Requested entity was not found.") -> ApiError:

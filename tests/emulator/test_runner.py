@@ -47,7 +47,7 @@ def runner() -> Iterator[tuple[str, list[str]]]:
             assert len(banner) < 20, banner
         url = banner[0].split(" on ", 1)[1].strip()
         seeded = []
-        while len(seeded) < 10:
+        while len(seeded) < 14:
             seeded.append(process.stdout.readline().split("seeded: ", 1)[1].strip())
         yield url, seeded
     finally:
@@ -79,9 +79,16 @@ def test_runner_serves_on_loopback_with_the_given_key(runner: tuple[str, list[st
             "/v1/projects/demo-project/locations/us-central1/publishers/google/models/"
             "veo-3.0-generate-001:fetchPredictOperation",
             headers={"Authorization": "Bearer emulator-vertex-token"},
-            json={"operationName": seeded[-1]},
+            json={"operationName": seeded[9]},
         )
         assert veo.status_code == 200
+        jobs = client.get(
+            "/v1/projects/demo-project/locations/us-central1/batchPredictionJobs",
+            headers={"Authorization": "Bearer emulator-vertex-token"},
+        )
+        assert [job["name"] for job in jobs.json()["batchPredictionJobs"]] == [seeded[10]]
+        tuned = client.get(f"/v1beta/{seeded[-1]}", headers={"x-goog-api-key": "k"})
+        assert tuned.json()["state"] == "CREATING"
 
 
 def test_runner_help() -> None:
