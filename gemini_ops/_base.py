@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
 
 from gemini_ops._core.config import Settings, check_backend, resolve_settings
 from gemini_ops._core.errors import CredentialsError
+from gemini_ops._core.fleet import Detect, ListSource, list_source
 from gemini_ops._core.names import Backend, ParentFamily, parse_name, parse_parent
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
@@ -245,6 +246,16 @@ class BaseOperations(Generic[ClientT]):
         return [
             self._wait_plan(op, policy, timeout, on_progress, auth, deadline) for op in operations
         ]
+
+    def _list_sources(self, plans: Sequence[WaitPlan], detect: Detect) -> list[ListSource | None]:
+        """The list that shows each planned operation (none at all with ``detect="poll"``)."""
+        if detect == "poll":
+            return []
+        sources: list[ListSource | None] = []
+        for plan in plans:
+            parsed = parse_name(plan.name)
+            sources.append(list_source(parsed, self._settings.version(parsed.backend)))
+        return sources
 
     def _url(self, target: Target) -> str:
         root = self._settings.root(target.backend, target.location)
