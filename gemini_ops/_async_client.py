@@ -7,7 +7,7 @@ import contextlib
 import contextvars
 import functools
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Literal, overload
@@ -263,7 +263,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         notifications: Notifications | None = None,
         return_exceptions: Literal[False] = False,
         detect: Detect = "auto",
-    ) -> AsyncIterator[Operation]: ...
+    ) -> AsyncGenerator[Operation, None]: ...
 
     @overload
     def wait_many(
@@ -277,7 +277,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         notifications: Notifications | None = None,
         return_exceptions: Literal[True],
         detect: Detect = "auto",
-    ) -> AsyncIterator[Operation | GeminiOpsError]: ...
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]: ...
 
     async def wait_many(
         self,
@@ -290,7 +290,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         notifications: Notifications | None = None,
         return_exceptions: bool = False,
         detect: Detect = "auto",
-    ) -> AsyncIterator[Operation | GeminiOpsError]:
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
 
         Same options as ``wait``; ``timeout`` covers them all. Every operation follows the
@@ -325,11 +325,12 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         detect = check_detect(detect)
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
         listening = listen(notifications, [plan.name for plan in plans])
+        fleet = self._wait_fleet(plans, auth, return_exceptions, listening, detect)
         with listening or nullcontext():
-            async for outcome in self._wait_fleet(
-                plans, auth, return_exceptions, listening, detect
-            ):
-                yield outcome
+            # Closed with this generator, so that its cleanup runs here and now.
+            async with contextlib.aclosing(fleet):
+                async for outcome in fleet:
+                    yield outcome
 
     async def _wait_fleet(
         self,
@@ -338,7 +339,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         return_exceptions: bool,
         listening: Subscription | None,
         detect: Detect,
-    ) -> AsyncIterator[Operation | GeminiOpsError]:
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]:
         sources = self._list_sources(plans, detect)
         flow = fleet_flow(
             plans, return_exceptions=return_exceptions, sources=sources, detect=detect
