@@ -406,13 +406,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     ) -> OperationsPage | GeminiOpsError:
         try:
             with deadline_scope(deadline.at):
-                return await self.list(
-                    page.parent,
-                    page_size=page.page_size,
-                    page_token=page.page_token,
-                    filter=page.filter,
-                    auth=auth,
-                )
+                target = self._fleet_list_target(page, auth)
+                return self._parse_page(detach(await self._send(target)))
         except GeminiOpsError as exc:
             return exc
 

@@ -401,12 +401,7 @@ class Operations(BaseOperations[httpx.Client]):
     ) -> OperationsPage | GeminiOpsError:
         try:
             with deadline_scope(deadline.at):
-                return self.list(
-                    page.parent,
-                    page_size=page.page_size,
-                    page_token=page.page_token,
-                    filter=page.filter,
-                    auth=auth,
-                )
+                target = self._fleet_list_target(page, auth)
+                return self._parse_page(detach(self._send(target)))
         except GeminiOpsError as exc:
             return exc

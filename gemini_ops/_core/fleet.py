@@ -22,7 +22,8 @@ The rules:
   the filter: an operation a round did not show is polled with a GET, and a server that ignores
   the filter only makes pages longer. A filter answered 400 is dropped for that parent.
 - **What a page proves.** An operation a page shows is observed as if polled (its
-  ``on_progress`` is called, a done one is finished). One that a whole round did not show
+  ``on_progress`` is called, a done one is finished). A round ends on the last page, or as
+  soon as every operation it watches has been shown. One that a whole round did not show
   (finished under the filter, deleted, or listed out of the pages' reach) goes back to
   per-operation polling, due at once, and stays there.
 - **Errors.** A list request that fails (any error) or repeats a page token gives the whole
@@ -250,9 +251,10 @@ class ListDetector:
         if self._detect == "auto" and group.pages * LIST_SAVING > len(group.members):
             # This list is longer than polling would cost: give it up at once.
             return ListAnswer(seen, self._release(group, group.members))
-        if token is not None:
+        if token is not None and not group.members <= group.shown:
             group.in_flight = True
             return ListAnswer(seen, next_page=self._page(group, token))
+        # The last page, or every operation watched has been shown: the round is over.
         unshown = group.members - group.shown
         group.last_pages = group.pages
         group.due = group.started + group.interval
