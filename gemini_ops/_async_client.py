@@ -316,7 +316,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         ``"list"`` lists every listable parent whatever the cost; ``"poll"`` polls each
         operation. An operation a round of pages did not show is polled with a GET from then
         on, and a list request that fails hands its operations back to polling: no operation
-        is lost, only the saving (docs/configuration.md, "Waiting for fleets").
+        is lost, only the saving (README, "Waiting").
 
         Breaking out of the loop stops the requests in flight once the iterator is closed:
         when it is garbage collected (at once in CPython, if nothing else refers to it), or

@@ -306,7 +306,7 @@ class Operations(BaseOperations[httpx.Client]):
         ``"list"`` lists every listable parent whatever the cost; ``"poll"`` polls each
         operation. An operation a round of pages did not show is polled with a GET from then
         on, and a list request that fails hands its operations back to polling: no operation
-        is lost, only the saving (docs/configuration.md, "Waiting for fleets").
+        is lost, only the saving (README, "Waiting").
         """
         detect = check_detect(detect)
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
