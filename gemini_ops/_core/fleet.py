@@ -52,12 +52,13 @@ if TYPE_CHECKING:
 Detect = Literal["auto", "poll", "list"]
 DETECT_MODES: tuple[str, ...] = ("auto", "poll", "list")
 
-#: The page size asked of every list (the most Google's operations lists are known to serve).
+#: The page size asked of every list. Google documents no maximum for these lists (other Gemini
+#: lists cap at 100-1000); a server that serves fewer sends more pages, which the cost rule counts.
 LIST_PAGE_SIZE = 1000
 #: ``detect="auto"`` lists a parent only while a round of pages costs at most this many times
 #: fewer requests than polling its unfinished operations once.
 LIST_SAVING = 5
-#: ``detect="auto"`` lists no parent with fewer waited operations than this.
+#: ``detect="auto"`` starts listing no parent with fewer waited operations than this.
 LIST_MIN_OPERATIONS = 2 * LIST_SAVING
 #: The filter Vertex AI lists are asked for: only the operations still running.
 RUNNING_FILTER = "done=false"
@@ -202,18 +203,15 @@ class ListDetector:
     def due(self, now: float) -> tuple[list[ListPage], list[int]]:
         """The first pages of the rounds due at ``now``, and the operations handed back.
 
-        A group ``detect="auto"`` no longer finds cheaper than polling hands all of its
-        operations back here, before its next round.
+        A group ``detect="auto"`` no longer finds cheaper than polling (its last round's pages
+        cost more than a fifth of polling what is left) hands all of its operations back here.
         """
         pages: list[ListPage] = []
         unlisted: list[int] = []
         for group in self._groups.values():
             if group.in_flight or not group.members or group.due > now:
                 continue
-            if self._detect == "auto" and (
-                len(group.members) < LIST_MIN_OPERATIONS
-                or group.last_pages * LIST_SAVING > len(group.members)
-            ):
+            if self._detect == "auto" and group.last_pages * LIST_SAVING > len(group.members):
                 unlisted += self._release(group, group.members)
                 continue
             pages.append(self._start_round(group, now))
