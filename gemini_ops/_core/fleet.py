@@ -94,8 +94,6 @@ def list_source(parsed: ParsedName, version: str) -> ListSource | None:
         parent = parse_parent(head)
     except InvalidNameError:
         return None  # corpora/*, generatedFiles/*, ...: no list
-    if parent.backend != parsed.backend:
-        return None
     if parent.pattern is None:
         return ListSource(parent.name, None)
     if "list" not in vertex_routes.served(parent.pattern).get(version, {}):
