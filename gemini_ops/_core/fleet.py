@@ -147,8 +147,8 @@ class ListDetector:
 
     ``sources`` gives, for each waited operation (by index), the list that shows it (None:
     none); ``intervals`` each one's poll interval; ``first_ticket`` the first ticket number
-    free for list pages. ``listed`` is the set of operations watched through lists: the owner
-    does not poll them until ``unlist``, ``answer`` or ``due`` hands them back.
+    free for list pages. ``listed`` maps each operation watched through a list to its parent's
+    group: the owner does not poll them until ``unlist``, ``answer`` or ``due`` hands them back.
     """
 
     def __init__(
