@@ -15,11 +15,13 @@ from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Tar
 from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.fleet import Detect, ListPage, check_detect
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import (
     MAX_LONG_POLLS_IN_FLIGHT,
     MAX_POLLS_IN_FLIGHT,
+    Deadline,
     Finished,
     Poll,
     PollPolicy,
@@ -261,6 +263,7 @@ class Operations(BaseOperations[httpx.Client]):
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
         return_exceptions: Literal[False] = False,
+        detect: Detect = "auto",
     ) -> Iterator[Operation]: ...
 
     @overload
@@ -274,6 +277,7 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: Literal[True],
+        detect: Detect = "auto",
     ) -> Iterator[Operation | GeminiOpsError]: ...
 
     def wait_many(
@@ -286,6 +290,7 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: bool = False,
+        detect: Detect = "auto",
     ) -> Iterator[Operation | GeminiOpsError]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
 
@@ -304,11 +309,22 @@ class Operations(BaseOperations[httpx.Client]):
 
         With ``notifications``, an operation whose name is published is polled at once, out of
         turn (after its poll in flight answers, if one is); the deadline is unchanged.
+
+        ``detect`` says how finishing is seen. ``"auto"`` (the default) watches operations that
+        share a listable parent (Gemini ``batches``, ``models/{m}``, ``tunedModels/{m}``; a
+        Vertex AI location or resource whose operations list Google serves) through pages of
+        that list, one round per ``poll_interval``, when that costs fewer requests than polling
+        each: at least 10 of them, and a round of pages at most a fifth of their number.
+        ``"list"`` lists every listable parent whatever the cost; ``"poll"`` polls each
+        operation. An operation a round of pages did not show is polled with a GET from then
+        on, and a list request that fails hands its operations back to polling: no operation
+        is lost, only the saving (README, "Waiting").
         """
+        detect = check_detect(detect)
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
         listening = listen(notifications, [plan.name for plan in plans])
         with listening or nullcontext():
-            yield from self._wait_fleet(plans, auth, return_exceptions, listening)
+            yield from self._wait_fleet(plans, auth, return_exceptions, listening, detect)
 
     def _wait_fleet(
         self,
@@ -316,10 +332,15 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None,
         return_exceptions: bool,
         listening: Subscription | None,
+        detect: Detect,
     ) -> Iterator[Operation | GeminiOpsError]:
-        flow = fleet_flow(plans, return_exceptions=return_exceptions)
-        in_flight: dict[Future[Operation | GeminiOpsError], int] = {}
-        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT, "gemini-ops")
+        sources = self._list_sources(plans, detect)
+        flow = fleet_flow(
+            plans, return_exceptions=return_exceptions, sources=sources, detect=detect
+        )
+        in_flight: dict[Future[Any], int] = {}
+        # Room for list pages beside the polls, so that a page never waits for a thread.
+        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT + 4, "gemini-ops")
         answer: object = None
         try:
             while True:
@@ -328,9 +349,13 @@ class Operations(BaseOperations[httpx.Client]):
                 except StopIteration:
                     return
                 answer = None
-                if isinstance(action, Poll):
-                    assert action.plan is not None
-                    poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                if isinstance(action, Poll | ListPage):
+                    poll: Future[Any]
+                    if isinstance(action, Poll):
+                        assert action.plan is not None
+                        poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                    else:
+                        poll = pool.submit(self._list_once, action, plans[0].deadline, auth)
                     in_flight[poll] = action.index
                     if listening is not None:
                         poll.add_done_callback(listening.ring)
@@ -380,5 +405,15 @@ class Operations(BaseOperations[httpx.Client]):
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
                 return self._parse_operation(self._send(target), target)
+        except GeminiOpsError as exc:
+            return exc
+
+    def _list_once(
+        self, page: ListPage, deadline: Deadline, auth: str | None
+    ) -> OperationsPage | GeminiOpsError:
+        try:
+            with deadline_scope(deadline.at):
+                target = self._fleet_list_target(page, auth)
+                return self._parse_page(detach(self._send(target)))
         except GeminiOpsError as exc:
             return exc
