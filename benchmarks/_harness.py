@@ -59,6 +59,10 @@ class Server:
         ends: list[float | None] = self._control.post("/_bench/seed", json=body).json()["ends"]
         return ends
 
+    def reset(self) -> None:
+        """Forget every operation (and the list cache)."""
+        self._control.post("/_bench/reset")
+
     def cache(self, enabled: bool) -> None:
         self._control.post("/_bench/cache", json={"enabled": enabled})
 

@@ -14,6 +14,7 @@ On top of the emulator's own control plane it serves, under ``/_bench/``:
   of the emulator's own earlier answers (same path, query and credentials). Listing finished
   operations gives the same bytes every time; the cache takes the server's rendering of 50,000
   operations out of what a list benchmark measures.
+- ``POST /_bench/reset``: forget every operation (the emulator's reset) and the list cache.
 - ``GET /_bench/stats``: API requests served since the previous call (by kind), then resets.
 """
 
@@ -55,6 +56,8 @@ class BenchApp:
             return
         raw_path = scope.get("raw_path") or path.encode()
         kind = "wait" if raw_path.endswith(b":wait") else scope["method"]
+        if kind == "GET" and b"pageSize" in _query(scope):
+            kind = "list"
         with self.lock:
             self.counts[kind] += 1
         if not (self.cache_enabled and scope["method"] == "GET" and b"pageSize" in _query(scope)):
@@ -93,6 +96,10 @@ class BenchApp:
         answer: Any
         if path == "/_bench/seed":
             answer = {"ends": self._seed(data)}
+        elif path == "/_bench/reset":
+            self.state.reset()
+            self.cache.clear()
+            answer = {"reset": True}
         elif path == "/_bench/cache":
             self.cache_enabled = bool(data.get("enabled"))
             self.cache.clear()

@@ -57,7 +57,8 @@ def _measure(
     end_of = dict(zip(names, ends, strict=True))
     lags: list[float] = []
     options: dict[str, Any] = {"api_key": API_KEY, "base_url": server.url}
-    wait = {"poll_interval": poll_interval, "timeout": max(durations) + 120}
+    # Per-operation polling, the baseline a webhook saves requests against.
+    wait = {"poll_interval": poll_interval, "timeout": max(durations) + 120, "detect": "poll"}
     if notifications is not None:
         wait["notifications"] = notifications
 

@@ -3,6 +3,7 @@
     python -m benchmarks.profile get        # Operations.get, 2,000 calls
     python -m benchmarks.profile list_all   # Operations.list_all over 20,000 operations
     python -m benchmarks.profile wait_many  # AsyncOperations.wait_many, 1,000 operations over 10 s
+    python -m benchmarks.profile wait_many --detect list   # the same, detected from list pages
 
 Uses pyinstrument when installed (the ``bench`` group), else cProfile; prints where the client's
 time goes. The raw httpx floor of the same work is profiled too, for comparison.
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile")
     parser.add_argument("what", choices=["get", "list_all", "wait_many"])
     parser.add_argument("--cprofile", action="store_true", help="use cProfile, not pyinstrument")
+    parser.add_argument(
+        "--detect", choices=["poll", "list"], default="poll", help="wait_many: how to detect"
+    )
     args = parser.parse_args(argv)
     with Server() as server:
         raw = httpx.Client(headers={"x-goog-api-key": API_KEY}, timeout=60)
@@ -102,7 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
             async def waits() -> None:
                 async with AsyncOperations(api_key=API_KEY, base_url=server.url) as aops:
-                    async for _ in aops.wait_many(names, poll_interval=1.0, timeout=600):
+                    fleet = aops.wait_many(
+                        names, poll_interval=1.0, timeout=600, detect=args.detect
+                    )
+                    async for _ in fleet:
                         pass
 
             def facade() -> None:

@@ -1,6 +1,6 @@
 """Run every benchmark against the emulator and print one table of ratios.
 
-    python -m benchmarks            # the full run (about 4 minutes on 2 cores)
+    python -m benchmarks            # the full run (about 7 minutes on 2 cores)
     python -m benchmarks --quick    # a short run with fewer repetitions and operations
 
 The emulator runs in a child process on loopback; every ratio is measured in this run, with the
@@ -93,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if "wait" in only:
         print("wait_many ...", flush=True)
         with Server() as server:
-            rows += bench_wait.run(server, scale=args.scale or (0.05 if quick else 0.2))
+            rows += bench_wait.run(
+                server, scale=args.scale or (0.05 if quick else 0.2), quick=quick
+            )
     if "webhooks" in only:
         print("webhooks ...", flush=True)
         with Server() as server:

@@ -39,6 +39,7 @@ from gemini_ops._core.errors import (
     UnsupportedMethodError,
     WaitTimeoutError,
     WebhookVerificationError,
+    WrongOperationError,
 )
 from gemini_ops._core.jobs import Job, JobOutcome
 from gemini_ops._core.names import (
@@ -98,6 +99,7 @@ __all__ = [
     "Video",
     "WaitTimeoutError",
     "WebhookVerificationError",
+    "WrongOperationError",
     "__version__",
     "parse_name",
     "parse_parent",

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+import contextlib
+import contextvars
+import functools
+import math
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Literal, overload
 
+import anyio
 import httpx
+import sniffio
 
 from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Target
 from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.fleet import Detect, ListPage, check_detect
 from gemini_ops._core.jobs import Job
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
@@ -24,6 +31,7 @@ from gemini_ops._core.polling import (
     MAX_POLLS_IN_FLIGHT as MAX_POLLS_IN_FLIGHT,
 )
 from gemini_ops._core.polling import (
+    Deadline,
     Finished,
     Poll,
     PollPolicy,
@@ -34,6 +42,7 @@ from gemini_ops._core.polling import (
 )
 from gemini_ops._http.clients import borrow_async_client, build_async_client, detach
 from gemini_ops._http.deadline import deadline_scope
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
@@ -52,10 +61,15 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     Settings come from the arguments, then the environment (``GEMINI_API_KEY`` /
     ``GOOGLE_API_KEY``; ``GOOGLE_GENAI_USE_VERTEXAI``, ``GOOGLE_CLOUD_PROJECT``,
     ``GOOGLE_CLOUD_LOCATION``; ``GEMINI_OPS_BASE_URL``). ``timeout`` is per request, in seconds
-    (None: no limit); ``max_retries`` bounds the retries of one request on 408/429/5xx and
-    connection errors. ``base_url`` sends every request to another host (the API version is
-    appended). ``http_client`` is an ``httpx.AsyncClient`` of your own to send through (never closed
-    here). A client configured for both backends chooses per call with ``auth=``.
+    (None: no limit): it bounds each attempt as a whole, headers and body however slowly they
+    arrive; ``max_retries`` bounds the retries of one request on 408/429/5xx and connection
+    errors, and a call with its retries ends within ``timeout * (max_retries + 1)``. Redirects
+    are never followed (``InvalidResponseError``). ``base_url`` sends every request to another
+    host (the API version is appended). ``http_client`` is an ``httpx.AsyncClient`` of your own
+    to send through (never closed here). ``max_response_bytes`` (default 32 MiB) bounds each
+    answer's decoded body, error answers included: a larger one raises ``InvalidResponseError``
+    once that much has been read. A client configured for both backends chooses per call with
+    ``auth=``.
 
     Every method takes an operation's full name or an ``Operation``, and the same for jobs (Vertex
     AI jobs, Gemini API tuned models: see docs/jobs.md), answered as a ``Job``. Names are validated
@@ -76,6 +90,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -88,6 +103,7 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
 
     async def __aenter__(self) -> AsyncOperations:
@@ -174,8 +190,10 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
     ) -> AsyncIterator[Operation]:
         """Every operation (or job, for a job collection) under ``parent``, page by page.
 
-        Stops on an absent or empty page token; raises PaginationError if the server repeats
-        a token instead of looping forever. Options are validated on the first ``next()``.
+        Stops on an absent or empty page token; raises PaginationError instead of looping
+        forever when the server repeats a token, sends one longer than 8192 characters, or
+        sends 100 pages in a row without an operation. Options are validated on the first
+        ``next()``.
         """
         tokens = PageTokens(parent or "")
         token: str | None = None
@@ -195,7 +213,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         Tuning operations (``tunedModels/*/operations/*``) are cancelled through v1, the only
         version of the Gemini API that serves their cancel.
         """
-        self._check_empty(await self._send(self._operation_target(operation, "cancel", auth)))
+        target = self._operation_target(operation, "cancel", auth)
+        self._check_empty(await self._send(target), target)
 
     async def delete(self, operation: OperationRef, *, auth: str | None = None) -> None:
         """Delete an operation record (it does not cancel it); the name then answers 404.
@@ -205,7 +224,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
 
         Top-level ``operations/*`` are deleted through v1, the only version that serves it.
         """
-        self._check_empty(await self._send(self._operation_target(operation, "delete", auth)))
+        target = self._operation_target(operation, "delete", auth)
+        self._check_empty(await self._send(target), target)
 
     @overload
     async def wait(
@@ -324,7 +344,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: Literal[False] = False,
-    ) -> AsyncIterator[Operation]: ...
+        detect: Detect = "auto",
+    ) -> AsyncGenerator[Operation, None]: ...
 
     @overload
     def wait_many(
@@ -337,7 +358,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: Literal[True],
-    ) -> AsyncIterator[Operation | GeminiOpsError]: ...
+        detect: Detect = "auto",
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]: ...
 
     async def wait_many(
         self,
@@ -349,7 +371,8 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: bool = False,
-    ) -> AsyncIterator[Operation | GeminiOpsError]:
+        detect: Detect = "auto",
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
 
         Same options as ``wait``; ``timeout`` covers them all. Every operation follows the
@@ -366,12 +389,30 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
 
         With ``notifications``, an operation whose name is published is polled at once, out of
         turn (after its poll in flight answers, if one is); the deadline is unchanged.
+
+        ``detect`` says how finishing is seen. ``"auto"`` (the default) watches operations that
+        share a listable parent (Gemini ``batches``, ``models/{m}``, ``tunedModels/{m}``; a
+        Vertex AI location or resource whose operations list Google serves) through pages of
+        that list, one round per ``poll_interval``, when that costs fewer requests than polling
+        each: at least 10 of them, and a round of pages at most a fifth of their number.
+        ``"list"`` lists every listable parent whatever the cost; ``"poll"`` polls each
+        operation. An operation a round of pages did not show is polled with a GET from then
+        on, and a list request that fails hands its operations back to polling: no operation
+        is lost, only the saving (README, "Waiting").
+
+        Breaking out of the loop stops the requests in flight once the iterator is closed:
+        when it is garbage collected (at once in CPython, if nothing else refers to it), or
+        at once with ``async with contextlib.aclosing(ops.wait_many(...)) as fleet:``.
         """
+        detect = check_detect(detect)
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
         listening = listen(notifications, [plan.name for plan in plans])
+        fleet = self._wait_fleet(plans, auth, return_exceptions, listening, detect)
         with listening or nullcontext():
-            async for outcome in self._wait_fleet(plans, auth, return_exceptions, listening):
-                yield outcome
+            # Closed with this generator, so that its cleanup runs here and now.
+            async with contextlib.aclosing(fleet):
+                async for outcome in fleet:
+                    yield outcome
 
     async def _wait_fleet(
         self,
@@ -379,9 +420,13 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
         auth: str | None,
         return_exceptions: bool,
         listening: Subscription | None,
-    ) -> AsyncIterator[Operation | GeminiOpsError]:
-        flow = fleet_flow(plans, return_exceptions=return_exceptions)
-        in_flight: dict[asyncio.Task[Operation | GeminiOpsError], int] = {}
+        detect: Detect,
+    ) -> AsyncGenerator[Operation | GeminiOpsError, None]:
+        sources = self._list_sources(plans, detect)
+        flow = fleet_flow(
+            plans, return_exceptions=return_exceptions, sources=sources, detect=detect
+        )
+        requests = _Requests(listening)
         answer: object = None
         try:
             while True:
@@ -392,31 +437,23 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 answer = None
                 if isinstance(action, Poll):
                     assert action.plan is not None
-                    poll = self._poll_once(action.plan, action.server_wait, auth)
-                    task = asyncio.ensure_future(poll)
-                    in_flight[task] = action.index
-                    if listening is not None:
-                        task.add_done_callback(listening.ring)
+                    poll = functools.partial(self._poll_once, action.plan, action.server_wait, auth)
+                    requests.start(action.index, poll)
+                elif isinstance(action, ListPage):
+                    page = functools.partial(self._list_once, action, plans[0].deadline, auth)
+                    requests.start(action.index, page)
                 elif isinstance(action, Finished):
                     yield action.outcome
                 elif listening is not None:
-                    # One wait for both: a poll's answer rings, a publication notifies.
+                    # One wait for both: an answer rings, a publication notifies.
                     published = await listening.asleep(action.seconds)
-                    done = [task for task in in_flight if task.done()]
-                    answer = Wake(
-                        [(in_flight.pop(task), task.result()) for task in done], published
-                    )
-                elif in_flight:
-                    answered, _ = await asyncio.wait(
-                        in_flight, timeout=action.seconds, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    answer = [(in_flight.pop(poll), poll.result()) for poll in answered]
+                    answer = Wake(requests.answers(), published)
+                elif requests:
+                    answer = await requests.wait(action.seconds)
                 else:
                     await timing.asleep(action.seconds)
         finally:
-            for task in in_flight:
-                task.cancel()
-            await asyncio.gather(*in_flight, return_exceptions=True)
+            await requests.aclose()
 
     async def _wait(
         self, plan: WaitPlan, auth: str | None, notifications: Notifications | None
@@ -445,3 +482,110 @@ class AsyncOperations(BaseOperations[httpx.AsyncClient]):
                 return self._parse_operation(target, await self._send(target))
         except GeminiOpsError as exc:
             return exc
+
+    async def _list_once(
+        self, page: ListPage, deadline: Deadline, auth: str | None
+    ) -> OperationsPage | GeminiOpsError:
+        try:
+            with deadline_scope(deadline.at):
+                target = self._fleet_list_target(page, auth)
+                return self._parse_page(target, detach(await self._send(target)))
+        except GeminiOpsError as exc:
+            return exc
+
+
+class _Requests:
+    """The requests of one fleet wait in flight, each in a task of its own; answers in a stream.
+
+    Not a task group: the requests outlive each of the iterator's yields, and a task group held
+    open across the yields of an async generator breaks the caller's cancel scopes as soon as it
+    stops iterating early (python-trio/trio#638, PEP 789). Each request's task ends with its
+    answer; ``aclose`` (the iterator's cleanup) cancels the ones still in flight and waits for
+    them to end. The tasks are asyncio's, or on trio system tasks, each in its own cancel scope.
+    """
+
+    def __init__(self, listening: Subscription | None) -> None:
+        self._listening = listening
+        self._cancels: dict[int, Callable[[], object]] = {}
+        self._running = 0
+        self._ended = anyio.Event()
+        self._send, self._receive = anyio.create_memory_object_stream[tuple[int, object]](math.inf)
+
+    def __bool__(self) -> bool:
+        return bool(self._cancels)
+
+    def start(self, ticket: int, request: Callable[[], Awaitable[object]]) -> None:
+        """Send ``request()`` in a new task; its answer (or exception) comes back as ``ticket``."""
+
+        async def run() -> None:
+            try:
+                outcome = await request()
+            except Exception as exc:  # not a GeminiOpsError: raised by the iterator
+                outcome = exc
+            with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
+                self._send.send_nowait((ticket, outcome))
+            if self._listening is not None:
+                self._listening.ring()
+
+        if not self._running:
+            self._ended = anyio.Event()
+        self._running += 1
+        if sniffio.current_async_library() == "trio":
+            import trio
+
+            scope = trio.CancelScope()
+
+            async def system_task() -> None:
+                try:
+                    with scope:
+                        await run()
+                finally:
+                    self._end()
+
+            trio.lowlevel.spawn_system_task(system_task, context=contextvars.copy_context())
+            self._cancels[ticket] = scope.cancel
+        else:
+            task = asyncio.get_running_loop().create_task(run())
+            task.add_done_callback(lambda _task: self._end())
+            self._cancels[ticket] = task.cancel
+
+    def answers(self) -> list[tuple[int, object]]:
+        """The answers that arrived, without waiting; raises a request's unexpected exception."""
+        answers: list[tuple[int, object]] = []
+        while True:
+            try:
+                self._take(self._receive.receive_nowait(), answers)
+            except anyio.WouldBlock:
+                return answers
+
+    async def wait(self, seconds: float) -> list[tuple[int, object]]:
+        """The answers that arrive within ``seconds`` (at least one, unless the time runs out)."""
+        answers = self.answers()
+        if not answers:
+            with anyio.move_on_after(seconds):
+                self._take(await self._receive.receive(), answers)
+            answers += self.answers()
+        return answers
+
+    async def aclose(self) -> None:
+        """Cancel the requests in flight and wait until their tasks have ended."""
+        for cancel in self._cancels.values():
+            cancel()
+        self._cancels.clear()
+        with anyio.CancelScope(shield=True):
+            if self._running:
+                await self._ended.wait()
+        self._send.close()
+        self._receive.close()
+
+    def _take(self, answer: tuple[int, object], answers: list[tuple[int, object]]) -> None:
+        ticket, outcome = answer
+        del self._cancels[ticket]
+        if isinstance(outcome, BaseException) and not isinstance(outcome, GeminiOpsError):
+            raise outcome
+        answers.append(answer)
+
+    def _end(self) -> None:
+        self._running -= 1
+        if not self._running:
+            self._ended.set()

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
+import attrs
 import httpx
 
 from gemini_ops._core.config import Settings, check_backend, resolve_settings
 from gemini_ops._core.errors import CredentialsError
+from gemini_ops._core.fleet import Detect, ListPage, ListSource, list_source
 from gemini_ops._core.jobs import Job, jobs_page
 from gemini_ops._core.names import Backend, Family, ParentFamily, parse_name, parse_parent
-from gemini_ops._core.operation import Operation, OperationsPage
+from gemini_ops._core.operation import (
+    Operation,
+    OperationsPage,
+    check_answer,
+    check_empty_answer,
+)
+from gemini_ops._core.pagination import check_page_token
 from gemini_ops._core.polling import Deadline, PollPolicy, WaitPlan
 from gemini_ops._core.routes import (
     Method,
@@ -75,15 +83,17 @@ def _duration(seconds: float) -> str:
 
 
 class Target(NamedTuple):
-    """A request ready to send: backend, what to send, and the Vertex location it goes to.
+    """A request ready to send, and what it is about.
 
-    ``job`` is the family of the job(s) the answer describes (None: operations), and
-    ``list_field`` the field a job list answers in.
+    The backend, what to send, the Vertex location it goes to, and the name of the operation
+    (or list parent) it is about. ``job`` is the family of the job(s) the answer describes
+    (None: operations), and ``list_field`` the field a job list answers in.
     """
 
     backend: Backend
     spec: RequestSpec
     location: str | None
+    name: str
     job: Family | None = None
     list_field: str = "operations"
 
@@ -104,6 +114,7 @@ class BaseOperations(Generic[ClientT]):
         timeout: float | None,
         max_retries: int,
         http_client: ClientT | None,
+        max_response_bytes: int,
     ) -> None:
         self._settings: Settings = resolve_settings(
             api_key=api_key,
@@ -119,6 +130,7 @@ class BaseOperations(Generic[ClientT]):
         for note in self._settings.notes:
             logger.warning(note)
         self._http_client: ClientT | None = http_client
+        self._max_response_bytes = check_count("max_response_bytes", max_response_bytes, minimum=1)
         self._clients: dict[Backend, ClientT] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -154,10 +166,9 @@ class BaseOperations(Generic[ClientT]):
     ) -> Target:
         parsed = parse_name(name_of(operation))
         backend = self._backend(parsed.backend, auth, parsed.name)
-        version = self._settings.version(backend)
-        location = parsed.params.get("location")
-        spec = operation_request(parsed, method, version, **query)
-        return Target(backend, spec, location, parsed.family if parsed.family.is_job else None)
+        spec = operation_request(parsed, method, self._settings.version(backend), **query)
+        job = parsed.family if parsed.family.is_job else None
+        return Target(backend, spec, parsed.params.get("location"), parsed.name, job)
 
     def _poll_target(self, plan: WaitPlan, server_wait: float | None, auth: str | None) -> Target:
         if server_wait is None:
@@ -178,8 +189,7 @@ class BaseOperations(Generic[ClientT]):
     ) -> Target:
         if page_size is not None:
             check_count("page_size", page_size, minimum=1)
-        if page_token is not None and not isinstance(page_token, str):
-            raise ValueError(f"page_token must be a string, got {type(page_token).__name__}")
+        page_token = check_page_token(page_token)
         if filter is not None and not isinstance(filter, str):
             raise ValueError(f"filter must be a string, got {type(filter).__name__}")
         if parent is None:
@@ -188,12 +198,22 @@ class BaseOperations(Generic[ClientT]):
         else:
             parsed = parse_parent(parent)
             backend = self._backend(parsed.backend, auth, parent)
-        query = {"page_size": page_size, "page_token": page_token or None, "filter_": filter}
         version = self._settings.version(backend)
-        location = parsed.params.get("location")
-        spec = list_request(parsed, version, **query)
-        field = list_field(parsed, version)
-        return Target(backend, spec, location, parsed.family.job_family, field)
+        spec = list_request(
+            parsed, version, page_size=page_size, page_token=page_token, filter_=filter
+        )
+        location, field = parsed.params.get("location"), list_field(parsed, version)
+        return Target(backend, spec, location, parsed.name, parsed.family.job_family, field)
+
+    def _fleet_list_target(self, page: ListPage, auth: str | None) -> Target:
+        """The request for one list page of a fleet wait, asking for compact JSON.
+
+        Such pages are long and read by this client alone: ``prettyPrint=false`` (a system
+        parameter every Google API takes) leaves out the indentation, a third of their bytes.
+        """
+        target = self._list_target(page.parent, auth, page.page_size, page.page_token, page.filter)
+        params = {**(target.spec.params or {}), "prettyPrint": "false"}
+        return target._replace(spec=attrs.evolve(target.spec, params=params))
 
     def _default_parent(self, backend: Backend) -> str:
         s = self._settings
@@ -254,6 +274,16 @@ class BaseOperations(Generic[ClientT]):
             self._wait_plan(op, policy, timeout, on_progress, auth, deadline) for op in operations
         ]
 
+    def _list_sources(self, plans: Sequence[WaitPlan], detect: Detect) -> list[ListSource | None]:
+        """The list that shows each planned operation (none at all with ``detect="poll"``)."""
+        if detect == "poll":
+            return []
+        sources: list[ListSource | None] = []
+        for plan in plans:
+            parsed = parse_name(plan.name)
+            sources.append(list_source(parsed, self._settings.version(parsed.backend)))
+        return sources
+
     def _url(self, target: Target) -> str:
         root = self._settings.root(target.backend, target.location)
         return f"{root}/{target.spec.version}{target.spec.path}"
@@ -268,6 +298,7 @@ class BaseOperations(Generic[ClientT]):
             "timeout": s.timeout,
             "max_retries": s.max_retries,
             "http_client": self._http_client,
+            "max_response_bytes": self._max_response_bytes,
         }
 
     def _make_auth(self, backend: Backend) -> httpx.Auth:
@@ -322,10 +353,11 @@ class BaseOperations(Generic[ClientT]):
 
     @staticmethod
     def _parse_operation(target: Target, response: httpx.Response) -> Operation:
+        # The answer must be the operation (or job) asked for (WrongOperationError otherwise).
         data = parse_json_object(response)
         if target.job is not None:
-            return Job.from_dict(data, target.job)
-        return Operation.from_dict(data)
+            return check_answer(target.name, Job.from_dict(data, target.job))
+        return check_answer(target.name, Operation.from_dict(data))
 
     @staticmethod
     def _parse_page(target: Target, response: httpx.Response) -> OperationsPage:
@@ -335,7 +367,8 @@ class BaseOperations(Generic[ClientT]):
         return OperationsPage.from_dict(data)
 
     @staticmethod
-    def _check_empty(response: httpx.Response) -> None:
-        # Cancel and delete answer {}; anything else that is JSON is accepted as well.
+    def _check_empty(response: httpx.Response, target: Target) -> None:
+        # Cancel and delete answer {}; any other JSON object is accepted as well, unless it
+        # names another operation.
         if response.content.strip():
-            parse_json_object(response)
+            check_empty_answer(target.name, parse_json_object(response))

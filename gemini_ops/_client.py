@@ -15,12 +15,14 @@ from gemini_ops._base import BaseOperations, OperationRef, ProgressCallback, Tar
 from gemini_ops._core import timing
 from gemini_ops._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from gemini_ops._core.errors import GeminiOpsError
+from gemini_ops._core.fleet import Detect, ListPage, check_detect
 from gemini_ops._core.jobs import Job
 from gemini_ops._core.operation import Operation, OperationsPage
 from gemini_ops._core.pagination import PageTokens
 from gemini_ops._core.polling import (
     MAX_LONG_POLLS_IN_FLIGHT,
     MAX_POLLS_IN_FLIGHT,
+    Deadline,
     Finished,
     Poll,
     PollPolicy,
@@ -31,6 +33,7 @@ from gemini_ops._core.polling import (
 )
 from gemini_ops._http.clients import borrow_client, build_client, detach
 from gemini_ops._http.deadline import deadline_scope
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES
 from gemini_ops._notifications import Notifications, Subscription, listen
 from gemini_ops_api import AuthenticatedClient
 
@@ -49,10 +52,15 @@ class Operations(BaseOperations[httpx.Client]):
     Settings come from the arguments, then the environment (``GEMINI_API_KEY`` /
     ``GOOGLE_API_KEY``; ``GOOGLE_GENAI_USE_VERTEXAI``, ``GOOGLE_CLOUD_PROJECT``,
     ``GOOGLE_CLOUD_LOCATION``; ``GEMINI_OPS_BASE_URL``). ``timeout`` is per request, in seconds
-    (None: no limit); ``max_retries`` bounds the retries of one request on 408/429/5xx and
-    connection errors. ``base_url`` sends every request to another host (the API version is
-    appended). ``http_client`` is an ``httpx.Client`` of your own to send through (never closed
-    here). A client configured for both backends chooses per call with ``auth=``.
+    (None: no limit): it bounds each attempt as a whole, headers and body however slowly they
+    arrive; ``max_retries`` bounds the retries of one request on 408/429/5xx and connection
+    errors, and a call with its retries ends within ``timeout * (max_retries + 1)``. Redirects
+    are never followed (``InvalidResponseError``). ``base_url`` sends every request to another
+    host (the API version is appended). ``http_client`` is an ``httpx.Client`` of your own
+    to send through (never closed here). ``max_response_bytes`` (default 32 MiB) bounds each
+    answer's decoded body, error answers included: a larger one raises ``InvalidResponseError``
+    once that much has been read. A client configured for both backends chooses per call with
+    ``auth=``.
 
     Every method takes an operation's full name or an ``Operation``, and the same for jobs (Vertex
     AI jobs, Gemini API tuned models: see docs/jobs.md), answered as a ``Job``. Names are validated
@@ -73,6 +81,7 @@ class Operations(BaseOperations[httpx.Client]):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -85,6 +94,7 @@ class Operations(BaseOperations[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
 
     def __enter__(self) -> Operations:
@@ -171,8 +181,10 @@ class Operations(BaseOperations[httpx.Client]):
     ) -> Iterator[Operation]:
         """Every operation (or job, for a job collection) under ``parent``, page by page.
 
-        Stops on an absent or empty page token; raises PaginationError if the server repeats
-        a token instead of looping forever. Options are validated on the first ``next()``.
+        Stops on an absent or empty page token; raises PaginationError instead of looping
+        forever when the server repeats a token, sends one longer than 8192 characters, or
+        sends 100 pages in a row without an operation. Options are validated on the first
+        ``next()``.
         """
         tokens = PageTokens(parent or "")
         token: str | None = None
@@ -191,7 +203,8 @@ class Operations(BaseOperations[httpx.Client]):
         Tuning operations (``tunedModels/*/operations/*``) are cancelled through v1, the only
         version of the Gemini API that serves their cancel.
         """
-        self._check_empty(self._send(self._operation_target(operation, "cancel", auth)))
+        target = self._operation_target(operation, "cancel", auth)
+        self._check_empty(self._send(target), target)
 
     def delete(self, operation: OperationRef, *, auth: str | None = None) -> None:
         """Delete an operation record (it does not cancel it); the name then answers 404.
@@ -201,7 +214,8 @@ class Operations(BaseOperations[httpx.Client]):
 
         Top-level ``operations/*`` are deleted through v1, the only version that serves it.
         """
-        self._check_empty(self._send(self._operation_target(operation, "delete", auth)))
+        target = self._operation_target(operation, "delete", auth)
+        self._check_empty(self._send(target), target)
 
     @overload
     def wait(
@@ -319,6 +333,7 @@ class Operations(BaseOperations[httpx.Client]):
         on_progress: ProgressCallback | None = None,
         auth: str | None = None,
         return_exceptions: Literal[False] = False,
+        detect: Detect = "auto",
     ) -> Iterator[Operation]: ...
 
     @overload
@@ -332,6 +347,7 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: Literal[True],
+        detect: Detect = "auto",
     ) -> Iterator[Operation | GeminiOpsError]: ...
 
     def wait_many(
@@ -344,6 +360,7 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None = None,
         notifications: Notifications | None = None,
         return_exceptions: bool = False,
+        detect: Detect = "auto",
     ) -> Iterator[Operation | GeminiOpsError]:
         """Wait for several operations; yield each one once, as it finishes (finishing order).
 
@@ -362,11 +379,22 @@ class Operations(BaseOperations[httpx.Client]):
 
         With ``notifications``, an operation whose name is published is polled at once, out of
         turn (after its poll in flight answers, if one is); the deadline is unchanged.
+
+        ``detect`` says how finishing is seen. ``"auto"`` (the default) watches operations that
+        share a listable parent (Gemini ``batches``, ``models/{m}``, ``tunedModels/{m}``; a
+        Vertex AI location or resource whose operations list Google serves) through pages of
+        that list, one round per ``poll_interval``, when that costs fewer requests than polling
+        each: at least 10 of them, and a round of pages at most a fifth of their number.
+        ``"list"`` lists every listable parent whatever the cost; ``"poll"`` polls each
+        operation. An operation a round of pages did not show is polled with a GET from then
+        on, and a list request that fails hands its operations back to polling: no operation
+        is lost, only the saving (README, "Waiting").
         """
+        detect = check_detect(detect)
         plans = self._fleet_plans(operations, poll_interval, timeout, on_progress, auth)
         listening = listen(notifications, [plan.name for plan in plans])
         with listening or nullcontext():
-            yield from self._wait_fleet(plans, auth, return_exceptions, listening)
+            yield from self._wait_fleet(plans, auth, return_exceptions, listening, detect)
 
     def _wait_fleet(
         self,
@@ -374,10 +402,15 @@ class Operations(BaseOperations[httpx.Client]):
         auth: str | None,
         return_exceptions: bool,
         listening: Subscription | None,
+        detect: Detect,
     ) -> Iterator[Operation | GeminiOpsError]:
-        flow = fleet_flow(plans, return_exceptions=return_exceptions)
-        in_flight: dict[Future[Operation | GeminiOpsError], int] = {}
-        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT, "gemini-ops")
+        sources = self._list_sources(plans, detect)
+        flow = fleet_flow(
+            plans, return_exceptions=return_exceptions, sources=sources, detect=detect
+        )
+        in_flight: dict[Future[Any], int] = {}
+        # Room for list pages beside the polls, so that a page never waits for a thread.
+        pool = ThreadPoolExecutor(MAX_POLLS_IN_FLIGHT + MAX_LONG_POLLS_IN_FLIGHT + 4, "gemini-ops")
         answer: object = None
         try:
             while True:
@@ -386,9 +419,13 @@ class Operations(BaseOperations[httpx.Client]):
                 except StopIteration:
                     return
                 answer = None
-                if isinstance(action, Poll):
-                    assert action.plan is not None
-                    poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                if isinstance(action, Poll | ListPage):
+                    poll: Future[Any]
+                    if isinstance(action, Poll):
+                        assert action.plan is not None
+                        poll = pool.submit(self._poll_once, action.plan, action.server_wait, auth)
+                    else:
+                        poll = pool.submit(self._list_once, action, plans[0].deadline, auth)
                     in_flight[poll] = action.index
                     if listening is not None:
                         poll.add_done_callback(listening.ring)
@@ -438,5 +475,15 @@ class Operations(BaseOperations[httpx.Client]):
             with deadline_scope(plan.deadline.at):
                 target = self._poll_target(plan, server_wait, auth)
                 return self._parse_operation(target, self._send(target))
+        except GeminiOpsError as exc:
+            return exc
+
+    def _list_once(
+        self, page: ListPage, deadline: Deadline, auth: str | None
+    ) -> OperationsPage | GeminiOpsError:
+        try:
+            with deadline_scope(deadline.at):
+                target = self._fleet_list_target(page, auth)
+                return self._parse_page(target, detach(self._send(target)))
         except GeminiOpsError as exc:
             return exc

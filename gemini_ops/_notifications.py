@@ -13,6 +13,9 @@ import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
 
+import anyio
+import sniffio
+
 __all__ = ["Notifications"]
 
 
@@ -123,29 +126,39 @@ class Subscription:
         return self.take()
 
     async def asleep(self, seconds: float) -> frozenset[str]:
-        """Suspend the task until ``seconds`` pass, a name arrives or a ring; return the names."""
-        loop = asyncio.get_running_loop()
-        woken = asyncio.Event()
+        """Suspend the task until ``seconds`` pass, a name arrives or a ring; return the names.
+
+        Runs on asyncio and on trio (anyio's event and timeout, woken from any thread).
+        """
+        woken = anyio.Event()
+        call_soon = _call_soon_threadsafe()
 
         def wake() -> None:
-            # A closed loop raises RuntimeError: nobody is left there to wake.
+            # A finished event loop raises RuntimeError (trio's RunFinishedError is one):
+            # nobody is left there to wake.
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(woken.set)
+                call_soon(woken.set)
 
         with self._lock:
             self._wakers.append(wake)
             already = self._rung
         try:
             if not already:
-                try:
-                    async with asyncio.timeout(seconds):
-                        await woken.wait()
-                except TimeoutError:
-                    pass
+                with anyio.move_on_after(seconds):
+                    await woken.wait()
         finally:
             with self._lock:
                 self._wakers.remove(wake)
         return self.take()
+
+
+def _call_soon_threadsafe() -> Callable[[Callable[[], object]], object]:
+    """What schedules a callback in the running event loop from any thread (asyncio or trio)."""
+    if sniffio.current_async_library() == "trio":
+        import trio
+
+        return trio.lowlevel.current_trio_token().run_sync_soon
+    return asyncio.get_running_loop().call_soon_threadsafe
 
 
 def listen(notifications: Notifications | None, names: Iterable[str]) -> Subscription | None:

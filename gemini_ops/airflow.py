@@ -20,6 +20,12 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, Literal
 
 import httpx
+
+from gemini_ops._extras import require_extra
+
+# Checked before the imports: without the extra, say which to install, not a traceback.
+require_extra("airflow", "gemini_ops.airflow", "airflow")
+
 from airflow.sdk import BaseHook, BaseSensorOperator, Connection, Context
 from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import BaseTrigger, TriggerEvent

@@ -10,7 +10,8 @@
         # point a client at f"{emu.url}/v1beta" with x-goog-api-key: emu.api_key
 
 Load the fixture with ``pytest_plugins = ["gemini_ops.testing"]`` in a conftest: ``emulator``
-yields an `Emulator` shared by the test session and reset before each test, and
+yields an `Emulator` shared by the test session and reset before each test (override the
+``emulator_options`` fixture to choose its API key, Vertex AI token or cancel delay), and
 ``instant_sleeps`` makes waits and retries skip their pauses (see `instant_sleeps`, and
 `set_testing` for the process-wide switch it wraps).
 The emulator requires the `emulator` extra (starlette, uvicorn).
@@ -30,7 +31,14 @@ from gemini_ops._core import timing
 if TYPE_CHECKING:
     from gemini_ops.emulator import EmulatorApp, EmulatorState
 
-__all__ = ["Emulator", "emulator", "instant_sleeps", "is_testing", "set_testing"]
+__all__ = [
+    "Emulator",
+    "emulator",
+    "emulator_options",
+    "instant_sleeps",
+    "is_testing",
+    "set_testing",
+]
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -350,6 +358,13 @@ else:
         with Emulator() as emu:
             yield emu
 
+    @pytest.fixture(scope="session")
+    def _gemini_ops_emulator_pool() -> Iterator[dict[tuple[tuple[str, Any], ...], Emulator]]:
+        pool: dict[tuple[tuple[str, Any], ...], Emulator] = {}
+        yield pool
+        for emu in pool.values():
+            emu.stop()
+
     @pytest.fixture(name="instant_sleeps")
     def _instant_sleeps_fixture() -> Iterator[None]:
         """Run the test inside `instant_sleeps`."""
@@ -357,7 +372,28 @@ else:
             yield
 
     @pytest.fixture
-    def emulator(_gemini_ops_emulator_server: Emulator) -> Emulator:
-        """Provide a running `Emulator`, shared by the session and reset before each test."""
-        _gemini_ops_emulator_server.reset()
-        return _gemini_ops_emulator_server
+    def emulator_options() -> dict[str, Any]:
+        """Keyword arguments of `Emulator` for the ``emulator`` fixture; by default none.
+
+        Override it in a conftest or a test module to choose what the emulator accepts, e.g.
+        ``return {"api_key": "my-test-key", "vertex_token": "my-token"}``: each distinct set of
+        options gets one emulator for the whole session, started on first use.
+        """
+        return {}
+
+    @pytest.fixture
+    def emulator(request: pytest.FixtureRequest, emulator_options: dict[str, Any]) -> Emulator:
+        """Provide a running `Emulator`, shared by the session and reset before each test.
+
+        It is built with ``emulator_options`` (override that fixture to change them).
+        """
+        if emulator_options:
+            pool = request.getfixturevalue("_gemini_ops_emulator_pool")
+            key = tuple(sorted(emulator_options.items()))
+            if key not in pool:
+                pool[key] = Emulator(**emulator_options).start()
+            emu: Emulator = pool[key]
+        else:
+            emu = request.getfixturevalue("_gemini_ops_emulator_server")
+        emu.reset()
+        return emu

@@ -26,6 +26,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
+
+from gemini_ops._extras import require_extra
+
+# Checked before the imports: without the extra, say which to install, not a traceback.
+require_extra("webhooks", "gemini_ops.webhooks", "standardwebhooks", "jwt")
+
 import jwt
 import standardwebhooks
 

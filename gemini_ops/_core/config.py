@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from gemini_ops._core.names import Backend
+from gemini_ops._core.names import LOCATION_RULE, Backend, is_vertex_location
 from gemini_ops._core.validate import check_api_key, check_count, check_seconds
 
 _VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?")
@@ -34,8 +34,22 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
 
 
+def check_location(location: object) -> str:
+    """``location`` if Google names it for Vertex AI (`is_vertex_location`); else ValueError."""
+    if not isinstance(location, str) or not is_vertex_location(location):
+        raise ValueError(
+            f"location must be a Vertex AI location, got {location!r:.80}: {LOCATION_RULE}"
+        )
+    return location
+
+
 def vertex_host(location: str) -> str:
-    """The Vertex AI host serving ``location`` (global, the us/eu multi-regions, or a region)."""
+    """The Vertex AI host serving ``location`` (global, the us/eu multi-regions, or a region).
+
+    Raises ValueError for a location Google does not name (`is_vertex_location`), so that no
+    location can pick another host.
+    """
+    check_location(location)
     if location == "global":
         return "https://aiplatform.googleapis.com"
     if location in ("us", "eu"):
@@ -142,6 +156,8 @@ def resolve_settings(
         project = location = None
     if vertex_ai and location is None and not express:
         location = "global"  # google-genai's default location for Vertex AI
+    if location is not None:
+        check_location(location)
     base_url = base_url or env.get("GEMINI_OPS_BASE_URL") or None
     if base_url is not None:
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):

@@ -21,7 +21,8 @@ Everything raised on purpose derives from `GeminiOpsError`::
      │    ├── DataLossError               DATA_LOSS            rpc 15  (500 with this status)
      │    └── UnauthenticatedError        UNAUTHENTICATED      rpc 16  HTTP 401
      ├── TransportError                no usable answer: connection refused or dropped, timeouts
-     ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected
+     ├── InvalidResponseError          a 2xx answer whose body is not the JSON expected, or a 3xx
+     │    └── WrongOperationError         it describes another operation than the one asked for
      ├── CredentialsError              Google credentials missing or impossible to refresh
      ├── OperationFailedError          a finished operation carries an error; for each canonical
      │    │                            code it is also that code's ApiError class:
@@ -45,7 +46,7 @@ Everything raised on purpose derives from `GeminiOpsError`::
      ├── WaitTimeoutError              (also TimeoutError) a deadline passed; has the last operation
      ├── InvalidNameError              (also ValueError) a name no endpoint serves
      ├── UnsupportedMethodError        (also ValueError) a method Google does not serve on a family
-     ├── PaginationError               a server sent a page token it had sent before
+     ├── PaginationError               a page token that leads nowhere: repeated, too long, endless
      └── WebhookVerificationError      a webhook delivery whose signature or timestamp does not hold
 
 The class of an `ApiError` comes from the canonical status in the body when it names one of the
@@ -98,6 +99,7 @@ __all__ = [
     "UnsupportedMethodError",
     "WaitTimeoutError",
     "WebhookVerificationError",
+    "WrongOperationError",
     "error_for_status",
     "operation_failed",
 ]
@@ -135,7 +137,8 @@ class ApiError(GeminiOpsError):
         message: the server's message, or a description of the answer when it had none.
         details: the ``details`` entries of the error (``{"@type": ..., ...}`` mappings).
         retry_delay: seconds the server asked to wait before trying again (the larger of
-            ``RetryInfo.retryDelay`` and ``Retry-After``), or None.
+            ``RetryInfo.retryDelay`` and ``Retry-After``, at most 300: longer hints are
+            clamped), or None.
         method: the request method, when known.
         url: the request URL, when known, without credentials in its query string.
 
@@ -318,7 +321,12 @@ class TransportError(GeminiOpsError):
 
 
 class InvalidResponseError(GeminiOpsError):
-    """A successful (2xx) answer whose body is not the JSON object expected.
+    """An answer that cannot be used: not the JSON object expected, too large, or a redirect.
+
+    A successful (2xx) answer whose body is not the JSON object expected; any answer (error
+    answers included) whose body is larger than the client's ``max_response_bytes``; or a
+    redirect (3xx): gemini-ops never follows one (credentials would go with it), and the
+    message names the status and the ``Location`` (without credentials).
 
     Attributes:
         http_status: the HTTP status of the answer.
@@ -341,6 +349,24 @@ class InvalidResponseError(GeminiOpsError):
         self.excerpt = excerpt
         self.method = method
         self.url = url
+
+
+class WrongOperationError(InvalidResponseError):
+    """A 2xx answer about another operation than the one asked for.
+
+    ``batches/b1`` asked, ``batches/b2`` answered: never taken as the operation asked for, and
+    a wait raises it at once instead of polling through it. Attributes ``requested`` and
+    ``answered`` are the two names (see `gemini_ops._core.names.same_operation` for the
+    spellings Google may change).
+    """
+
+    def __init__(self, requested: str, answered: str) -> None:
+        super().__init__(
+            f"asked for operation {requested!r}, the server answered with {answered!r:.200}",
+            http_status=200,
+        )
+        self.requested = requested
+        self.answered = answered
 
 
 class CredentialsError(GeminiOpsError):
@@ -435,19 +461,20 @@ class WebhookVerificationError(GeminiOpsError):
 
 
 class PaginationError(GeminiOpsError):
-    """A list answered with a page token it had already given: following it would never end.
+    """A list whose next page token leads nowhere: following it would never end.
 
-    Attributes ``parent`` (what was listed) and ``page_token`` (the repeated token).
+    The server repeated a token it had given, sent one too long to follow, or sent page after
+    page without an operation (see `gemini_ops._core.pagination`). Attributes ``parent`` (what
+    was listed), ``page_token`` (the token not followed) and ``reason``.
     """
 
-    def __init__(self, parent: str, page_token: str) -> None:
+    def __init__(self, parent: str, page_token: str, *, reason: str | None = None) -> None:
         shown = page_token if len(page_token) <= 60 else page_token[:60] + "..."
-        super().__init__(
-            f"listing {parent!r}: the server repeated page token {shown!r}; stopping instead of "
-            "looping forever"
-        )
+        reason = reason or f"the server repeated page token {shown!r}"
+        super().__init__(f"listing {parent!r}: {reason}; stopping instead of looping forever")
         self.parent = parent
         self.page_token = page_token
+        self.reason = reason
 
 
 def error_for_status(http_status: int, status: str | None) -> type[ApiError]:

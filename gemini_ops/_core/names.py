@@ -26,6 +26,16 @@ Backend = Literal["gemini", "vertex_ai"]
 # (``veo-3.0-generate-001``, ``us-central1``, ``op_91f3``, ``abc~1``).
 _SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
 _MAX_NAME_LENGTH = 2048
+# A Google Cloud region: lowercase words joined by '-', ending in a number (``us-central1``,
+# ``europe-west4``, ``northamerica-northeast1``).
+_REGION = re.compile(r"[a-z]+(?:-[a-z]+)+[0-9]{1,3}")
+#: The Vertex AI locations that are not regions: ``global`` and the multi-regions ``us``, ``eu``.
+VERTEX_MULTI_LOCATIONS = ("global", "us", "eu")
+# A region becomes the first label of its host, ``{region}-aiplatform``: at most 63 characters.
+_MAX_REGION_LENGTH = 63 - len("-aiplatform")
+LOCATION_RULE = (
+    "a region such as 'us-central1' or 'europe-west4' (lowercase), or 'global', 'us', 'eu'"
+)
 
 
 class _Shaped:
@@ -63,6 +73,7 @@ class Family(_Shaped, enum.Enum):
         "gemini",
         "fileSearchStores/{fileSearchStore}/upload/operations/{operation}",
     )
+    # Google binds ``{name=operations/**}``: the id of a top-level operation may span segments.
     OPERATION = ("gemini", "operations/{operation}")
     VERTEX_LOCATION = (
         "vertex_ai",
@@ -244,8 +255,14 @@ def _segments(name: object, accepted: tuple[str, ...]) -> list[str]:
     return segments
 
 
-def _match(template: str, segments: list[str]) -> dict[str, str] | None:
+def _match(template: str, segments: list[str], *, rest: bool = False) -> dict[str, str] | None:
+    """The path parameters of ``segments`` in ``template``, or None when they do not fit.
+
+    With ``rest`` (Google's ``**`` binding), the last parameter takes one or more segments.
+    """
     parts = template.split("/")
+    if rest and len(segments) > len(parts):
+        segments = [*segments[: len(parts) - 1], "/".join(segments[len(parts) - 1 :])]
     if len(parts) != len(segments):
         return None
     params: dict[str, str] = {}
@@ -255,6 +272,26 @@ def _match(template: str, segments: list[str]) -> dict[str, str] | None:
         elif part != segment:
             return None
     return params
+
+
+def is_vertex_location(location: object) -> bool:
+    """True for a location Google names for Vertex AI (`LOCATION_RULE`), which picks its host.
+
+    Anything else (``evil.com/x``, ``a.b``, ``us-central1.attacker``, ``US-CENTRAL1``, a region
+    too long for a host name) could make ``{location}-aiplatform.googleapis.com`` another host.
+    """
+    if not isinstance(location, str):
+        return False
+    if location in VERTEX_MULTI_LOCATIONS:
+        return True
+    return len(location) <= _MAX_REGION_LENGTH and _REGION.fullmatch(location) is not None
+
+
+def _check_location(name: str, params: Mapping[str, str], accepted: tuple[str, ...]) -> None:
+    location = params.get("location")
+    if location is not None and not is_vertex_location(location):
+        reason = f"location {location!r} is not a Vertex AI location: {LOCATION_RULE}"
+        raise InvalidNameError(name, reason, accepted)
 
 
 def vertex_params(segments: list[str]) -> dict[str, str]:
@@ -299,13 +336,15 @@ def _parse_name_cached(name: str) -> ParsedName:
     for family in Family:
         if family in _VERTEX_NAMES:
             continue
-        params = _match(family.template, segments)
+        params = _match(family.template, segments, rest=family is Family.OPERATION)
         if params is not None:
+            _check_location(name, params, ACCEPTED_NAMES)
             return ParsedName(name=name, family=family, params=params)
     if len(segments) >= 6 and segments[-2] == "operations":
         pattern = _vertex_parent(segments[:-2])
         if pattern is not None:
             params = vertex_params(segments[:-2])
+            _check_location(name, params, ACCEPTED_NAMES)
             params["operation"] = segments[-1]
             family = Family.VERTEX_LOCATION if len(segments) == 6 else Family.VERTEX_RESOURCE
             return ParsedName(name=name, family=family, params=params, pattern=pattern)
@@ -314,6 +353,34 @@ def _parse_name_cached(name: str) -> ParsedName:
             name, f"not the operation of {_VERTEX_HINT}, nor a Vertex AI job", ACCEPTED_NAMES
         )
     raise InvalidNameError(name, "not the name of an operation or job", ACCEPTED_NAMES)
+
+
+#: Path parameters that Google may spell another way in the name it answers with: a Vertex AI
+#: project by its number where the request named its id, a model by the version an alias stands
+#: for. Every other parameter (the operation's own id included) must be the same.
+_RESPELLED = frozenset({"project", "model"})
+
+
+def same_operation(requested: str, answered: object) -> bool:
+    """True when ``answered``, the name in a server's answer, names the operation ``requested``.
+
+    Both must be names of the same family whose path parameters are equal, except a Vertex AI
+    project (id or number) and a model (alias or version); see `parse_name`. An answered name
+    that is not a valid name never matches.
+    """
+    if answered == requested:
+        return True
+    if not isinstance(answered, str):
+        return False
+    try:
+        mine, theirs = parse_name(requested), parse_name(answered)
+    except InvalidNameError:
+        return False
+
+    def fixed(parsed: ParsedName) -> dict[str, str]:
+        return {k: v for k, v in parsed.params.items() if k not in _RESPELLED}
+
+    return mine.family is theirs.family and fixed(mine) == fixed(theirs)
 
 
 def parse_parent(parent: str) -> ParsedParent:
@@ -338,6 +405,8 @@ def parse_parent(parent: str) -> ParsedParent:
                 return ParsedParent(name="/".join(candidate), family=family, params=params)
         pattern = _vertex_parent(candidate)
         if pattern is not None:
+            params = vertex_params(candidate)
+            _check_location(parent, params, ACCEPTED_PARENTS)
             family = (
                 ParentFamily.VERTEX_LOCATION
                 if len(candidate) == 4
@@ -346,7 +415,7 @@ def parse_parent(parent: str) -> ParsedParent:
             return ParsedParent(
                 name="/".join(candidate),
                 family=family,
-                params=vertex_params(candidate),
+                params=params,
                 pattern=pattern,
             )
     if segments[0] == "projects":

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 import attrs
 
 from gemini_ops._core.errors import (
     InvalidResponseError,
     OperationNotDoneError,
+    WrongOperationError,
     operation_failed,
 )
+from gemini_ops._core.names import same_operation
 from gemini_ops._core.results import BatchOutput, Video, batch_output_of, document_of, videos_of
 from gemini_ops._core.rpc import STATUS_FOR_CODE
 
@@ -48,6 +51,7 @@ TypedModel: TypeAlias = (
 
 
 _CANCELLED = 1
+_UNKNOWN = 2
 # Metadata keys that hold a percentage (0-100), in the order they are trusted.
 _PERCENT_KEYS = (
     "progressPercent",
@@ -72,11 +76,18 @@ def _any_type(value: Mapping[str, Any] | None) -> str | None:
 
 
 def finite_number(value: object) -> float | None:
-    """A finite number from a JSON number or an int64 string; None otherwise."""
+    """A finite float from a JSON number or an int64 string; None for anything else.
+
+    NaN, infinities, numbers beyond the float range (``1e400``, a 400-digit integer), booleans
+    and strings that are not numbers all give None.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer past 1.8e308
+            return None
     elif isinstance(value, str):
         try:
             number = float(value)
@@ -85,6 +96,17 @@ def finite_number(value: object) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+def _percent(part: float, whole: float | None) -> float | None:
+    """``100 * part / whole`` clamped to 0-100; None when ``whole`` is 0 or None.
+
+    Both are finite, so the quotient is a number or, past the float range, an infinity that
+    clamps to 0 or 100: never NaN.
+    """
+    if not whole:
+        return None
+    return _clamp_percent(part / whole * 100.0)
 
 
 def _clamp_percent(value: float) -> float:
@@ -96,7 +118,9 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
 
     Looks, in order, at ``progressPercent``, ``progressPercentage``, ``completedPercent``,
     ``completionPercentage``, ``progress`` (a 0-1 fraction), ``completedSteps/totalSteps`` and
-    batch ``batchStats`` ((successful + failed) / requestCount, int64 strings).
+    batch ``batchStats`` ((successful + failed) / requestCount, int64 strings). A finite number
+    out of range is clamped to 0-100; a value that is not a finite number (NaN, Infinity, past
+    the float range, a string that is not a number) counts as absent, and the next key is tried.
     """
     if not metadata:
         return None
@@ -106,22 +130,35 @@ def progress_of(metadata: Mapping[str, Any] | None) -> float | None:
             return _clamp_percent(number)
     fraction = finite_number(metadata.get("progress"))
     if fraction is not None:
-        return _clamp_percent(fraction * 100.0)
-    completed, total = (
-        finite_number(metadata.get("completedSteps")),
-        finite_number(metadata.get("totalSteps")),
-    )
-    if completed is not None and total:
-        return _clamp_percent(100.0 * completed / total)
+        return _percent(fraction, 1.0)
+    completed = finite_number(metadata.get("completedSteps"))
+    if completed is not None:
+        steps = _percent(completed, finite_number(metadata.get("totalSteps")))
+        if steps is not None:
+            return steps
     stats = metadata.get("batchStats")
     if isinstance(stats, Mapping):
-        requests = finite_number(stats.get("requestCount"))
-        if requests:
-            finished = (finite_number(stats.get("successfulRequestCount")) or 0.0) + (
-                finite_number(stats.get("failedRequestCount")) or 0.0
-            )
-            return _clamp_percent(100.0 * finished / requests)
+        finished = (finite_number(stats.get("successfulRequestCount")) or 0.0) + (
+            finite_number(stats.get("failedRequestCount")) or 0.0
+        )
+        return _percent(finished, finite_number(stats.get("requestCount")))
     return None
+
+
+def timestamp_of(value: object) -> datetime | None:
+    """An RFC 3339 timestamp (``2025-12-03T17:23:06.004734302Z``) as an aware UTC datetime.
+
+    None for anything that is not one, or names an instant a datetime cannot hold (past year
+    9999 or before year 1 in UTC). Digits past the microsecond are dropped; a time without an
+    offset is taken as UTC.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00:00+01:00
+        return None
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -129,6 +166,9 @@ class Status:
     """A google.rpc.Status: why a finished operation failed.
 
     ``code`` is the canonical rpc code (1 = CANCELLED, 13 = INTERNAL, ...), ``status`` its name.
+    Read from the wire, an error without a code (``"error": {}``) or with code 0 (OK) is code 2,
+    UNKNOWN: the operation failed without saying why (google-api-core fails it too), and a
+    failed operation never reads as OK.
     """
 
     code: int
@@ -154,6 +194,7 @@ class Status:
         code = data.get("code", 0)
         if isinstance(code, bool) or not isinstance(code, int):
             raise _invalid(f"error.code must be an integer, got {code!r:.40}")
+        code = code or _UNKNOWN
         message = data.get("message", "")
         if not isinstance(message, str):
             raise _invalid("error.message must be a string")
@@ -263,7 +304,9 @@ class Operation:
     def from_dict(cls, data: object) -> Operation:
         """Read an operation from its JSON form (as decoded by ``json.loads``).
 
-        A missing ``done`` means false, unless ``error`` or ``response`` is present. Raises
+        A missing ``done`` means false, unless ``error`` or ``response`` is present; an explicit
+        ``"done": false`` wins over them (as in google-api-core): the operation is running, and
+        its ``error`` and ``response`` are None (``to_dict`` keeps them as received). Raises
         InvalidResponseError when the object cannot be an operation (no name, wrong types, both
         ``error`` and ``response``).
         """
@@ -288,6 +331,8 @@ class Operation:
             error = Status.from_dict(raw_error)
             if response is not None:
                 raise _invalid(f"{name} has both 'error' and 'response'")
+        if done is False:
+            error = response = None
         operation = _new(cls)
         _set_name(operation, name)
         _set_done(operation, bool(done) or error is not None or response is not None)
@@ -327,6 +372,21 @@ class Operation:
         if self.done:
             return 100.0
         return progress_of(self.metadata)
+
+    @property
+    def create_time(self) -> datetime | None:
+        """When the operation was created (UTC), from the metadata's ``createTime``, or None.
+
+        Vertex AI's ``genericMetadata.createTime`` is read as well. A value that is not an RFC
+        3339 timestamp a datetime can hold (year 10000, garbage) reads as None.
+        """
+        metadata = self.metadata or {}
+        generic = metadata.get("genericMetadata")
+        for source in (metadata, generic if isinstance(generic, Mapping) else {}):
+            created = timestamp_of(source.get("createTime"))
+            if created is not None:
+                return created
+        return None
 
     @property
     def metadata_type(self) -> str | None:
@@ -431,6 +491,31 @@ _set_metadata = slot_setter("metadata")
 _set_response = slot_setter("response")
 _set_error = slot_setter("error")
 _set_raw = slot_setter("_raw")
+
+
+#: An `Operation`, or a subclass of it (a job view).
+OperationT = TypeVar("OperationT", bound=Operation)
+
+
+def check_answer(requested: str, operation: OperationT) -> OperationT:
+    """``operation``, the answer to a get, wait or fetch of ``requested``, if it is that one.
+
+    Raises WrongOperationError when it is another operation (or job).
+    """
+    if not same_operation(requested, operation.name):
+        raise WrongOperationError(requested, operation.name)
+    return operation
+
+
+def check_empty_answer(requested: str, data: Mapping[str, Any]) -> None:
+    """Check what a cancel or delete of ``requested`` answered (``{}``, or an operation).
+
+    Raises WrongOperationError when the answer names another operation.
+    """
+    name = data.get("name")
+    if name is None or same_operation(requested, name):
+        return
+    raise WrongOperationError(requested, name if isinstance(name, str) else f"{name!r:.200}")
 
 
 @attrs.frozen(slots=True)

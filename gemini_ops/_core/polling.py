@@ -25,7 +25,9 @@ from gemini_ops._core.errors import (
     InvalidResponseError,
     TransportError,
     WaitTimeoutError,
+    WrongOperationError,
 )
+from gemini_ops._core.fleet import Detect, ListDetector, ListPage, ListSource
 from gemini_ops._core.rpc import TRANSIENT_HTTP, TRANSIENT_STATUS
 from gemini_ops._core.validate import check_seconds
 
@@ -152,8 +154,11 @@ def is_transient(exc: BaseException) -> bool:
     """True for failures that a later poll may not see again (429, 5xx, dropped connections).
 
     The statuses are those the transport retries (`gemini_ops._core.rpc.TRANSIENT_HTTP`), plus
-    the transient canonical statuses whatever HTTP status carried them.
+    the transient canonical statuses whatever HTTP status carried them. A body that is not an
+    operation is transient too; an answer about another operation (WrongOperationError) is not.
     """
+    if isinstance(exc, WrongOperationError):
+        return False
     if isinstance(exc, TransportError | InvalidResponseError):
         return True
     if isinstance(exc, ApiError):
@@ -264,7 +269,7 @@ class Wake:
     ran out, or ended early for a reason the flow need not know).
     """
 
-    answers: Sequence[tuple[int, Operation | BaseException]] = ()
+    answers: Sequence[tuple[int, object]] = ()
     published: frozenset[str] = frozenset()
 
 
@@ -282,11 +287,14 @@ def fleet_flow(
     return_exceptions: bool = False,
     max_polls: int = MAX_POLLS_IN_FLIGHT,
     max_long_polls: int = MAX_LONG_POLLS_IN_FLIGHT,
-) -> Generator[Poll | Sleep | Finished, object, None]:
+    sources: Sequence[ListSource | None] = (),
+    detect: Detect = "poll",
+) -> Generator[Poll | ListPage | Sleep | Finished, object, None]:
     """Wait for several operations at once, each following ``wait_flow``: the ``wait_many`` loop.
 
     Yields ``Poll`` (start this request and send back None; its index says whose it is),
-    ``Sleep`` (wait up to that long for polls in flight; send back the list of
+    ``ListPage`` (start this list request and send back None; its answer comes back under its
+    index), ``Sleep`` (wait up to that long for requests in flight; send back the list of
     ``(index, outcome)`` pairs that answered meanwhile, possibly empty, or a ``Wake`` that
     also carries the names published meanwhile) and ``Finished`` (one operation's result; send
     back None). A published operation is due at once, polled out of turn (or, when its poll is
@@ -295,6 +303,11 @@ def fleet_flow(
     ``max_polls`` plain polls and ``max_long_polls`` long polls are in flight; a long-poll-capable
     operation that finds no long-poll slot free plain-polls instead, so nothing waits on a slot.
 
+    ``sources`` gives the list that shows each operation (``gemini_ops._core.fleet``); with
+    ``detect`` other than ``"poll"``, operations that share one are watched through its pages
+    instead of polled one by one, as ``ListDetector`` decides, and polled again whenever a
+    listing cannot vouch for them.
+
     With ``return_exceptions`` a permanent error or the deadline is one operation's outcome (its
     ``operation_name`` set) and the others go on. Without it, the first permanent error is
     raised, and the deadline raises one WaitTimeoutError whose ``pending`` holds the last state
@@ -302,22 +315,74 @@ def fleet_flow(
     """
     if not plans:
         return
-    clock = plans[0].deadline.clock
+    deadline = plans[0].deadline
+    clock = deadline.clock
     flows = [wait_flow(plan) for plan in plans]
     lasts: dict[int, Operation | None] = dict.fromkeys(range(len(plans)))
     actions: dict[int, Poll | Sleep] = {}
-    queue: list[tuple[float, int]] = []  # (due at, index), a heap of the operations not in flight
     now = clock()
+    listing = ListDetector(
+        [plan.name for plan in plans],
+        sources or [None] * len(plans),
+        [plan.policy.initial_delay for plan in plans],
+        detect,
+        first_ticket=len(plans),
+        now=now,
+    )
+    queue: list[tuple[float, int]] = []  # (due at, index), a heap of the operations not in flight
     for i, flow in enumerate(flows):
         actions[i] = next(flow)  # the first action of wait_flow is always an immediate Poll
-        queue.append((now, i))
+        if i not in listing.listed:
+            queue.append((now, i))
     polls = long_polls = 0
     long_in_flight: set[int] = set()
     by_name: dict[str, list[int]] = {}
     for i, plan in enumerate(plans):
         by_name.setdefault(plan.name, []).append(i)
     hinted: set[int] = set()  # in flight when their name was published: due once they answer
+    failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
+
+    def advance(i: int, outcome: object) -> Poll | Sleep | Finished | None:
+        """Send operation ``i`` its poll's outcome: its next action, or its end (None: failed)."""
+        if outcome is not None and not isinstance(outcome, BaseException):
+            lasts[i] = outcome  # type: ignore[assignment]
+        try:
+            action = flows[i].send(outcome)
+        except StopIteration as stop:
+            return _finish(i, stop.value, plans, lasts, return_exceptions)
+        except GeminiOpsError as exc:
+            if return_exceptions:
+                return _finish(i, exc, plans, lasts, return_exceptions)
+            failed.append((i, exc))
+            return None
+        actions[i] = action
+        return action
+
+    def observe(i: int, outcome: object) -> Poll | Sleep | Finished | None:
+        """Like ``advance`` for an operation a list watches: it may be asleep, not polling."""
+        if isinstance(actions[i], Sleep):
+            woken = advance(i, None)  # its sleep is over: the next Poll (or the deadline)
+            if not isinstance(woken, Poll):
+                return woken
+        return advance(i, outcome)
+
+    def requeue(indices: Sequence[int]) -> None:
+        for i in indices:
+            heapq.heappush(queue, (now, i))
+
     while lasts:
+        if listing:
+            if deadline.expired():
+                # Every listed operation times out through its own flow, none with a request.
+                for i in listing.unlist_all():
+                    ended = observe(i, WaitTimeoutError(f"{plans[i].name}: deadline reached"))
+                    if isinstance(ended, Finished):
+                        yield ended
+                if failed:
+                    _finish(*failed[0], plans, lasts, return_exceptions)  # raises
+            pages, unlisted = listing.due(now)
+            requeue(unlisted)
+            yield from pages
         # Start every poll that is due, as far as the limits allow, in the order they fell due.
         blocked = False
         while queue and queue[0][0] <= now:
@@ -344,14 +409,14 @@ def fleet_flow(
             yield Poll(action.server_wait if long else None, plans[i], i)
         if not lasts:
             return
-        target = queue[0][0] if queue and not blocked else math.inf
-        left = plans[0].deadline.remaining()
+        target = min(queue[0][0] if queue and not blocked else math.inf, listing.next_due())
+        left = deadline.remaining()
         seconds = min(target - clock(), math.inf if left is None else max(left, 0.0))
         if not math.isfinite(seconds):
             seconds = max(plan.policy.max_delay for plan in plans)
         woke = yield Sleep(max(0.0, seconds))
         now = clock()
-        answers: Sequence[tuple[int, Operation | BaseException]]
+        answers: Sequence[tuple[int, object]]
         if isinstance(woke, Wake):
             answers, published = woke.answers, woke.published
         else:
@@ -363,29 +428,35 @@ def fleet_flow(
                 now = max(now, target) if math.isfinite(target) else now
                 continue
         if published:
+            names = [i for name in published for i in by_name.get(name, ())]
+            requeue(listing.unlist(names))
             queue = _hint(queue, published, by_name, lasts, hinted, now)
-        failed: list[tuple[int, GeminiOpsError]] = []  # raised once the others are yielded
         for i, outcome in answers:
+            if i >= len(plans):  # a list page
+                seen = listing.answer(i, outcome, now)  # type: ignore[arg-type]
+                if seen.next_page is not None:
+                    yield seen.next_page
+                requeue(seen.unlisted)
+                for j, operation in seen.seen:
+                    if j not in listing.listed:
+                        continue  # shown twice in one answer, and over the first time
+                    step = observe(j, operation)
+                    if not isinstance(step, Poll | Sleep):
+                        listing.finished(j)
+                        if step is not None:
+                            yield step
+                continue
             if i in long_in_flight:
                 long_in_flight.discard(i)
                 long_polls -= 1
             else:
                 polls -= 1
-            if not isinstance(outcome, BaseException):
-                lasts[i] = outcome
-            try:
-                action = flows[i].send(outcome)
-            except StopIteration as stop:
-                yield _finish(i, stop.value, plans, lasts, return_exceptions)
+            step = advance(i, outcome)
+            if isinstance(step, Finished):
+                yield step
+            if not isinstance(step, Poll | Sleep):
                 continue
-            except GeminiOpsError as exc:
-                if return_exceptions:
-                    yield _finish(i, exc, plans, lasts, return_exceptions)
-                else:
-                    failed.append((i, exc))
-                continue
-            actions[i] = action
-            seconds = action.seconds if isinstance(action, Sleep) else 0.0
+            seconds = step.seconds if isinstance(step, Sleep) else 0.0
             if i in hinted:
                 hinted.discard(i)
                 seconds = 0.0  # published while its poll was in flight: look again at once

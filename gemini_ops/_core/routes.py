@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
+import pkgutil
 import re
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
+from urllib.parse import quote
 
 import attrs
 
@@ -64,11 +68,18 @@ def _snake(params: Mapping[str, str]) -> dict[str, str]:
 
 @attrs.frozen
 class Route:
-    """A generated endpoint and the API versions that serve it (None: every version)."""
+    """A generated endpoint and the API versions that serve it (None: every version).
+
+    ``slashes``: Google binds the path parameter to several segments (``{name=operations/**}``),
+    which OpenAPI cannot say; the generated builder percent-encodes ``/``, and the route puts
+    the slashes back. Names are validated to segment characters first (``names.py``), so ``%2F``
+    is the only escape such a path can hold.
+    """
 
     build: Callable[..., dict[str, Any]]
     versions: tuple[str, ...] | None = None
     body_name: bool = False
+    slashes: bool = False
 
     def version_for(self, configured: str) -> str:
         """The configured version if it serves this route, else the first one that does."""
@@ -94,7 +105,7 @@ _ROUTES: dict[tuple[Family, Method], Route] = {
     (Family.FILE_SEARCH_STORE_UPLOAD, "get"): Route(
         get_file_search_store_upload_operation._get_kwargs
     ),
-    (Family.OPERATION, "delete"): Route(delete_operation._get_kwargs, _V1_ONLY),
+    (Family.OPERATION, "delete"): Route(delete_operation._get_kwargs, _V1_ONLY, slashes=True),
     (Family.VERTEX_PUBLISHER_MODEL, "get"): Route(
         fetch_predict_operation._get_kwargs, body_name=True
     ),
@@ -276,6 +287,8 @@ def operation_request(
         params.pop("operation")
         params["body"] = FetchPredictOperationRequest(operation_name=parsed.name)
     kwargs = route.build(**params, **query)
+    if route.slashes:
+        kwargs = {**kwargs, "url": str(kwargs["url"]).replace("%2F", "/")}
     return _spec(kwargs, route.version_for(configured_version))
 
 
@@ -315,3 +328,72 @@ def _spec(kwargs: Mapping[str, Any], version: str) -> RequestSpec:
         params=kwargs.get("params") or None,
         json=kwargs.get("json"),
     )
+
+
+# ------------------------------------------------------------------ raw generated calls
+
+# A path parameter no real request carries: the generated builders percent-encode it as %00.
+_MARK = "\x00"
+
+
+@attrs.frozen
+class RawEndpoint:
+    """A generated endpoint as the wire shows it: method, path template, the models it builds.
+
+    ``success`` is the model its ``_parse_response`` builds from a 200, ``other`` the one it
+    builds from any other successful status (the spec's ``default`` answer).
+    """
+
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    success: type[Any] | None
+    other: type[Any] | None
+
+
+class _BodyStub:
+    def to_dict(self) -> dict[str, Any]:
+        return {}
+
+
+def _raw_endpoint(module: Any) -> RawEndpoint:
+    build = module._get_kwargs
+    args = {
+        name: (_BodyStub() if name == "body" else _MARK)
+        for name, param in inspect.signature(build).parameters.items()
+        if param.default is inspect.Parameter.empty
+    }
+    kwargs = build(**args)
+    template = str(kwargs["url"])
+    literal = [re.escape(part) for part in template.split(quote(_MARK, safe=""))]
+    pattern = re.compile("[^/?#]+".join(literal) + r"\Z")
+    models = typing.get_args(typing.get_type_hints(module.sync)["return"])
+    error = next((m for m in models if m.__name__ == "ErrorResponse"), None)
+    success = next((m for m in models if m not in {error, type(None)}), None)
+    return RawEndpoint(str(kwargs["method"]).upper(), template, pattern, success, error)
+
+
+@functools.cache
+def _raw_endpoints() -> tuple[RawEndpoint, ...]:
+    import gemini_ops_api.api.gemini
+    import gemini_ops_api.api.vertex
+
+    found = []
+    for package in (gemini_ops_api.api.gemini, gemini_ops_api.api.vertex):
+        for info in pkgutil.iter_modules(package.__path__):
+            found.append(_raw_endpoint(importlib.import_module(f"{package.__name__}.{info.name}")))
+    # The most specific template first: tunedModels/{m}/operations/{o} before operations/{o}.
+    return tuple(sorted(found, key=lambda endpoint: -len(endpoint.template)))
+
+
+def raw_endpoint(method: str, raw_path: str) -> RawEndpoint | None:
+    """The generated endpoint a request was built by, from its method and its raw path.
+
+    `raw_path` is the path as sent (percent-encoded, any base path and API version before the
+    endpoint's template); None when no generated endpoint builds such a request.
+    """
+    path = raw_path.split("?", 1)[0]
+    for endpoint in _raw_endpoints():
+        if endpoint.method == method.upper() and endpoint.pattern.search(path):
+            return endpoint
+    return None

@@ -19,7 +19,7 @@ import anyio.to_thread
 import httpx
 
 from gemini_ops._core.errors import CredentialsError, TransportError
-from gemini_ops._core.validate import check_api_key
+from gemini_ops._core.validate import check_api_key, check_secret
 from gemini_ops._http.deadline import time_left
 from gemini_ops._http.redact import redact_url
 
@@ -139,6 +139,9 @@ class GoogleCredentialsAuth(httpx.Auth):
 
     Refresh failures raise `CredentialsError` (google-auth's refusal, e.g. revoked credentials)
     or `TransportError` (the token service could not be reached); google-auth's error is the cause.
+    A token is checked like an API key before it is sent (`check_secret`: the whitespace around
+    it is dropped, whitespace or control characters inside it raise `CredentialsError`, without
+    showing the token).
 
     Raises:
         TypeError: `credentials` is not a ``google.auth.credentials.Credentials``.
@@ -201,8 +204,12 @@ class GoogleCredentialsAuth(httpx.Auth):
 
     def _apply(self, request: httpx.Request) -> object:
         token = self._credentials.token
+        try:
+            usable = check_secret("the access token of the credentials", token)
+        except ValueError as error:
+            raise CredentialsError(str(error)) from None
         headers: dict[str, str] = {}
-        self._credentials.apply(headers, token=token)  # type: ignore[no-untyped-call]
+        self._credentials.apply(headers, token=usable)  # type: ignore[no-untyped-call]
         request.headers.update(headers)
         return token
 

@@ -4,29 +4,49 @@ From the outside in, a request sent by a client from `build_client` / `build_asy
 passes through:
 
 1. the client's ``send()``, which turns an error answer (status >= 400) into an `ApiError`
-   subclass and an httpx exception into `TransportError`. It runs *after* httpx's auth flow, so
-   an auth (e.g. a google-auth refresh after a 401) still sees the raw answer; and before any
-   caller parses the answer, so raw generated endpoint calls raise the same typed errors (the
-   generated code would otherwise crash on a 499).
+   subclass, a redirect (3xx, never followed) into `InvalidResponseError`, and an httpx
+   exception into `TransportError` (`WaitTimeoutError` once a wait's deadline passed). It runs
+   *after* httpx's auth flow, so an auth (e.g. a google-auth refresh after a 401) still sees the
+   raw answer; and before any caller parses the answer, so raw generated endpoint calls raise
+   the same typed errors (the generated code would otherwise crash on a 499).
 2. the auth (`ApiKeyAuth`, `GoogleCredentialsAuth`), applied once per request.
 3. `RetryTransport` / `AsyncRetryTransport` (see `gemini_ops._http.retry`), under the deadline
-   of `deadline_scope` (see `gemini_ops._http.deadline`).
-4. the network: an `httpx.HTTPTransport`, or the caller's own `httpx.Client`.
+   of `deadline_scope` (see `gemini_ops._http.deadline`): the request timeout bounds each
+   attempt as a whole, headers and body, and the call with its retries.
+4. `LimitTransport` / `AsyncLimitTransport` (see `gemini_ops._http.limits`), which decodes each
+   answer as it streams and stops it past ``max_response_bytes``.
+5. the network: an `httpx.HTTPTransport` whose sockets never wait past the deadline
+   (`DeadlineBackend`), or the caller's own `httpx.Client`, never allowed to follow a redirect
+   (its answers are relayed as they stream, never read whole first).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
+import httpcore
 import httpx
 
 from gemini_ops._core.errors import GeminiOpsError, TransportError, WaitTimeoutError
-from gemini_ops._core.validate import check_seconds
-from gemini_ops._http.deadline import DeadlineReachedError
-from gemini_ops._http.redact import redact_text, redact_url
+from gemini_ops._core.validate import check_count, check_seconds
+from gemini_ops._http.deadline import (
+    DEADLINE_SLACK,
+    DeadlineBackend,
+    DeadlineReachedError,
+    current_deadline,
+    time_left,
+    time_until,
+)
+from gemini_ops._http.limits import DEFAULT_MAX_RESPONSE_BYTES, AsyncLimitTransport, LimitTransport
+from gemini_ops._http.redact import redact, redact_chain, redact_url, request_secrets
 from gemini_ops._http.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from gemini_ops._http.wire import error_from_response, invalid_response
+from gemini_ops._http.wire import (
+    check_raw_status,
+    error_from_response,
+    invalid_response,
+    parse_raw_json,
+)
 
 __all__ = [
     "POOL_SIZE",
@@ -44,57 +64,100 @@ _LIMITS = httpx.Limits(
 )
 
 
+# The longest Location shown in the error of a redirect.
+_MAX_LOCATION = 200
+
+
 def _mapped_exception(request: httpx.Request, error: httpx.RequestError) -> GeminiOpsError:
     method, url = request.method, redact_url(request.url)
-    if isinstance(error, DeadlineReachedError):
+    left = time_left()  # of a wait around the call, if any
+    if isinstance(error, httpx.TimeoutException) and left is not None and left <= DEADLINE_SLACK:
         return WaitTimeoutError(f"deadline reached: {method} {request.url.path}: {error}", None)
-    detail = redact_text(str(error)) if str(error) else "no details"
-    return TransportError(
-        f"{method} {url} failed: {type(error).__name__}: {detail}", method=method, url=url
-    )
+    secrets = request_secrets(request)
+    redact_chain(error, secrets)  # httpx quotes what the server sent, e.g. a bad header line
+    detail = redact(str(error), secrets) if str(error) else "no details"
+    if isinstance(error, httpx.TimeoutException):
+        kind = "" if isinstance(error, DeadlineReachedError) else f"{type(error).__name__}: "
+        message = f"{method} {url} timed out: {kind}{detail}"
+    else:
+        message = f"{method} {url} failed: {type(error).__name__}: {detail}"
+    return TransportError(message, method=method, url=url)
+
+
+def _redirect_error(response: httpx.Response) -> GeminiOpsError:
+    """A redirect (3xx) as an error: gemini-ops never follows one, credentials on board."""
+    location = response.headers.get("location", "")
+    shown = redact_url(location[:_MAX_LOCATION]) if location else "nowhere"
+    problem = f"unexpected redirect ({response.status_code}) to {shown}; redirects are not followed"
+    return invalid_response(response, problem)
+
+
+def _bounded_by_deadline(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+    """Give the sync pool httpx built a network backend whose sockets honour the deadline.
+
+    httpx has no option for httpcore's network backend, the only place where each read of a
+    sync request can be clipped to the time left (what makes the deadline hard against a server
+    that drips its answer); it is set here, on the pool the transport holds, before any
+    connection exists. Async transports need none: a cancel scope bounds their exchange.
+    """
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):
+        pool._network_backend = DeadlineBackend(pool._network_backend)
+    return transport
 
 
 class _CheckedResponse(httpx.Response):
     """A successful answer whose ``json()`` raises InvalidResponseError on a bad body.
 
-    The generated endpoints decode answers with ``response.json()``; a garbage or truncated
-    body would otherwise escape from them as a bare ``json.JSONDecodeError``.
+    The generated endpoints decode answers with ``response.json()`` and build their models from
+    it; a garbage, truncated, too deeply nested or ill-shaped body would otherwise escape from
+    them as a bare JSONDecodeError, RecursionError, KeyError or TypeError (see `parse_raw_json`).
     """
 
     def json(self, **kwargs: Any) -> Any:
-        """Decode the body as JSON; InvalidResponseError when it is not JSON."""
-        try:
-            return super().json(**kwargs)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise invalid_response(self, f"the body is not valid JSON ({error})") from error
+        """Decode the body as JSON that the endpoint's model fits; InvalidResponseError if not."""
+        return parse_raw_json(self, **kwargs)
 
 
 class _Client(httpx.Client):
     """An httpx.Client whose requests retry, and whose failures raise gemini-ops errors."""
 
-    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+    def __init__(self, *, retry_policy: RetryPolicy, max_response_bytes: int, **kwargs: Any):
         self._retry_policy = retry_policy
+        self._max_response_bytes = max_response_bytes
         super().__init__(**kwargs)
 
     # httpx builds the default transport, a given one, and one per proxy from the environment
-    # through these two methods: wrapping what they return gives every route the same retries.
+    # through these two private methods; wrapping what they return gives every route the same
+    # retries, deadline and limit on what is read. The public way, `transport=` and `mounts=`,
+    # makes httpx drop the environment's proxies (it reads them only for a client without
+    # `transport=`), and building that proxy table here would copy httpx's rules (NO_PROXY and
+    # the rest). Sending through an inner httpx.Client instead, as for a caller's `http_client`,
+    # costs about 0.13 ms of client CPU per get, 10 % (docs/reliability.md has the measurement).
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        return RetryTransport(super()._init_transport(*args, **kwargs), policy=self._retry_policy)
+        inner = _bounded_by_deadline(super()._init_transport(*args, **kwargs))
+        limited = LimitTransport(inner, self._max_response_bytes)
+        return RetryTransport(limited, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
-        inner = super()._init_proxy_transport(*args, **kwargs)
-        return RetryTransport(inner, policy=self._retry_policy)
+        inner = _bounded_by_deadline(super()._init_proxy_transport(*args, **kwargs))
+        limited = LimitTransport(inner, self._max_response_bytes)
+        return RetryTransport(limited, policy=self._retry_policy)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
         try:
-            response = super().send(request, **kwargs)
+            response = super().send(request, **{**kwargs, "follow_redirects": False})
         except httpx.RequestError as error:
             raise _mapped_exception(request, error) from error
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 response.read()
@@ -110,28 +173,35 @@ class _Client(httpx.Client):
 class _AsyncClient(httpx.AsyncClient):
     """The async twin of `_Client`."""
 
-    def __init__(self, *, retry_policy: RetryPolicy, **kwargs: Any) -> None:
+    def __init__(self, *, retry_policy: RetryPolicy, max_response_bytes: int, **kwargs: Any):
         self._retry_policy = retry_policy
+        self._max_response_bytes = max_response_bytes
         super().__init__(**kwargs)
 
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
         inner = super()._init_transport(*args, **kwargs)
-        return AsyncRetryTransport(inner, policy=self._retry_policy)
+        limited = AsyncLimitTransport(inner, self._max_response_bytes)
+        return AsyncRetryTransport(limited, policy=self._retry_policy)
 
     def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.AsyncBaseTransport:
         inner = super()._init_proxy_transport(*args, **kwargs)
-        return AsyncRetryTransport(inner, policy=self._retry_policy)
+        limited = AsyncLimitTransport(inner, self._max_response_bytes)
+        return AsyncRetryTransport(limited, policy=self._retry_policy)
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send `request`; raise an `ApiError` for status >= 400, `TransportError` on failure.
 
-        Raises `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope`
-        passes before the request could complete.
+        A redirect is never followed: it raises `InvalidResponseError`. Raises
+        `WaitTimeoutError` (with no operation) when the deadline of `deadline_scope` passes
+        before the request could complete.
         """
         try:
-            response = await super().send(request, **kwargs)
+            response = await super().send(request, **{**kwargs, "follow_redirects": False})
         except httpx.RequestError as error:
             raise _mapped_exception(request, error) from error
+        if 300 <= response.status_code < 400:
+            await response.aclose()
+            raise _redirect_error(response)
         if response.status_code >= 400:
             try:
                 await response.aread()
@@ -156,11 +226,13 @@ def _forward_headers(client_headers: httpx.Headers, request: httpx.Request) -> N
 
 
 def _fresh_response(
-    response: httpx.Response, request: httpx.Request, raw: bytes | None
+    response: httpx.Response,
+    request: httpx.Request,
+    stream: httpx.SyncByteStream | httpx.AsyncByteStream | None,
 ) -> httpx.Response:
     headers = httpx.Headers(response.headers)
-    if raw is None:  # A hook of the caller's client read the body already: it is decoded.
-        raw = response.content
+    if stream is None:  # A hook of the caller's client read the body already: it is decoded.
+        stream = httpx.ByteStream(response.content)
         for name in _DROPPED_WHEN_DECODED:
             headers.pop(name, None)
     extensions: dict[str, Any] = {
@@ -171,7 +243,7 @@ def _fresh_response(
     return httpx.Response(
         response.status_code,
         headers=headers,
-        stream=httpx.ByteStream(raw),
+        stream=stream,
         extensions=extensions,
         request=request,
     )
@@ -188,6 +260,40 @@ def detach(response: httpx.Response) -> httpx.Response:
     return copy
 
 
+class _Relay(httpx.SyncByteStream):
+    """The raw body of a caller's client's answer, passed on as it arrives (never buffered).
+
+    The caller's sockets are not bounded by the deadline (see `_bounded_by_deadline`), so the
+    deadline of the attempt that sent the request is checked after each piece.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._deadline = current_deadline()
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._response.iter_raw():
+            yield chunk
+            if time_until(self._deadline) == 0.0:
+                raise DeadlineReachedError("the deadline passed while the answer was arriving")
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class _AsyncRelay(httpx.AsyncByteStream):
+    """The async twin of `_Relay`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
 class _ClientTransport(httpx.BaseTransport):
     """Send through a caller's `httpx.Client`; never closes or changes it."""
 
@@ -196,12 +302,11 @@ class _ClientTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = self._client.send(request, stream=True)
-        try:
-            raw = None if response.is_stream_consumed else b"".join(response.iter_raw())
-        finally:
+        response = self._client.send(request, stream=True, follow_redirects=False)
+        if response.is_stream_consumed:
             response.close()
-        return _fresh_response(response, request, raw)
+            return _fresh_response(response, request, None)
+        return _fresh_response(response, request, _Relay(response))
 
 
 class _AsyncClientTransport(httpx.AsyncBaseTransport):
@@ -212,15 +317,11 @@ class _AsyncClientTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         _forward_headers(self._client.headers, request)
-        response = await self._client.send(request, stream=True)
-        try:
-            if response.is_stream_consumed:
-                raw = None
-            else:
-                raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
+        response = await self._client.send(request, stream=True, follow_redirects=False)
+        if response.is_stream_consumed:
             await response.aclose()
-        return _fresh_response(response, request, raw)
+            return _fresh_response(response, request, None)
+        return _fresh_response(response, request, _AsyncRelay(response))
 
 
 class _BorrowingClient(httpx.Client):
@@ -228,7 +329,11 @@ class _BorrowingClient(httpx.Client):
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = super().send(request, **kwargs)
+        try:
+            response = super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
+        check_raw_status(response)
         response.__class__ = _CheckedResponse
         return response
 
@@ -238,7 +343,11 @@ class _AsyncBorrowingClient(httpx.AsyncClient):
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send through the lender; a successful answer's ``json()`` raises typed errors."""
-        response = await super().send(request, **kwargs)
+        try:
+            response = await super().send(request, **kwargs)
+        except httpx.RequestError as error:  # raised while the lender's answer was read
+            raise _mapped_exception(request, error) from error
+        check_raw_status(response)
         response.__class__ = _CheckedResponse
         return response
 
@@ -282,11 +391,13 @@ def _client_options(
     timeout: float | None,
     max_retries: int,
     headers: Mapping[str, str] | None,
+    max_response_bytes: int,
 ) -> dict[str, Any]:
     """The options both builders give their client (checked by `gemini_ops._core.validate`)."""
     seconds = check_seconds("timeout", timeout, allow_none=True)
     return {
         "retry_policy": RetryPolicy(max_retries=max_retries),
+        "max_response_bytes": check_count("max_response_bytes", max_response_bytes, minimum=1),
         "base_url": base_url,
         "auth": auth,
         "timeout": httpx.Timeout(seconds),
@@ -303,31 +414,38 @@ def build_client(
     max_retries: int,
     headers: Mapping[str, str] | None = None,
     http_client: httpx.Client | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> httpx.Client:
     """Build the `httpx.Client` that Operations and raw generated calls share.
 
     Requests get `auth`, retries (`max_retries`, see `RetryTransport`), the deadline of
-    `deadline_scope`, `timeout` seconds for each of connect/read/write/pool (None: no limit), a
+    `deadline_scope`, `timeout` seconds for each attempt as a whole and
+    ``timeout * (max_retries + 1)`` for a call with its retries (None: no limit), a
     ``User-Agent: gemini-ops/<version>`` header plus `headers`, and typed errors: `ApiError`
-    subclasses for status >= 400, `TransportError` for failures, `WaitTimeoutError` when the
-    deadline passes.
+    subclasses for status >= 400, `InvalidResponseError` for a redirect (never followed),
+    `TransportError` for failures, `WaitTimeoutError` when the deadline passes. An answer whose
+    decoded body exceeds `max_response_bytes` raises `InvalidResponseError` once that much has
+    been read (see `gemini_ops._http.limits`).
 
     Without `http_client`, requests go over HTTP/1.1 with a pool of up to 100 connections,
     honouring proxy and certificate settings from the environment. With `http_client`, each
     request is sent with ``http_client.send()``, so its transport, proxies, certificates, event
     hooks and auth apply, and its headers are added where the request sets none; the request's
-    timeout is this builder's. `http_client` is never changed and never closed here: closing the
-    returned client leaves it open.
+    timeout is this builder's, and it never follows a redirect. A sync `http_client` bounds each
+    read by the time left when the attempt began, not the exchange: the deadline is checked
+    between the reads of its body only (an async one is bounded like the default).
+    `http_client` is never changed and never closed here: closing the returned client leaves it
+    open.
 
     Raises:
-        ValueError: `max_retries` not an integer >= 0, or `timeout` not > 0 seconds and not
-            None (see `gemini_ops._core.validate`).
+        ValueError: `max_retries` not an integer >= 0, `max_response_bytes` not an integer
+            >= 1, or `timeout` not > 0 seconds and not None (see `gemini_ops._core.validate`).
         TypeError: `http_client` is not an `httpx.Client`.
 
     """
     if http_client is not None and not isinstance(http_client, httpx.Client):
         raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
-    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    options = _client_options(base_url, auth, timeout, max_retries, headers, max_response_bytes)
     if http_client is None:
         return _Client(**options, limits=_LIMITS, http1=True, http2=False)
     return _Client(**options, transport=_ClientTransport(http_client), trust_env=False)
@@ -341,6 +459,7 @@ def build_async_client(
     max_retries: int,
     headers: Mapping[str, str] | None = None,
     http_client: httpx.AsyncClient | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> httpx.AsyncClient:
     """Build the `httpx.AsyncClient` that AsyncOperations and raw calls share.
 
@@ -351,7 +470,7 @@ def build_async_client(
         raise TypeError(
             f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
         )
-    options = _client_options(base_url, auth, timeout, max_retries, headers)
+    options = _client_options(base_url, auth, timeout, max_retries, headers, max_response_bytes)
     if http_client is None:
         return _AsyncClient(**options, limits=_LIMITS, http1=True, http2=False)
     return _AsyncClient(**options, transport=_AsyncClientTransport(http_client), trust_env=False)

@@ -10,8 +10,9 @@ command goes on after a failure and exits with the highest code met.
 
 The modules: ``app`` (the command group and its global options), ``commands`` (get, list,
 cancel, delete, emulator, demo), ``wait``, ``options`` (settings and shared option types),
-``errors`` (one-line errors and exit codes), ``render`` (how operations look), ``live`` (views
-of waits in progress), ``demo`` and ``exit_codes``.
+``errors`` (one-line errors and exit codes), ``render`` (how operations look), ``terminal``
+(server text made safe to print, strict JSON, quoted commands), ``live`` (views of waits in
+progress), ``demo`` and ``exit_codes``.
 """
 
 from __future__ import annotations

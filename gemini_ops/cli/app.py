@@ -30,6 +30,7 @@ from gemini_ops.cli.options import (
     SECONDS,
     Settings,
 )
+from gemini_ops.cli.terminal import hide_secrets
 from gemini_ops.cli.wait import wait_command
 from gemini_ops.cli.webhooks import webhooks_command
 
@@ -224,6 +225,7 @@ def cli(
         verbose=verbose,
     )
     ctx.obj = settings
+    hide_secrets(ctx, settings.secrets)
     if verbose:
         ctx.with_resource(verbose_logging(settings.secrets))
 

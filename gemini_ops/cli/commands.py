@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import json
 import socket
 import sys
 from collections.abc import Iterable
@@ -266,7 +267,8 @@ def emulator_command(
             return
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}"
-        emit_json({"url": url, "api_key": key, "vertex_token": token})
+        # The emulator's own credentials, printed on purpose: not server text, nothing to mask.
+        click.echo(json.dumps({"url": url, "api_key": key, "vertex_token": token}))
         sys.stdout.flush()
         with contextlib.redirect_stdout(sys.stderr):
             run_emulator(argv)

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import click
 from rich.console import Console
 from rich.syntax import Syntax
 from rich.text import Text
@@ -30,6 +29,7 @@ from gemini_ops.cli.exit_codes import EXIT_OK, EXIT_OPERATION_FAILED
 from gemini_ops.cli.live import WaitOutcome, WaitView, make_view
 from gemini_ops.cli.render import (
     OperationTable,
+    emit_json,
     human_seconds,
     print_line,
     print_table,
@@ -364,7 +364,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> int:
         if as_json:
             for name in NAMES:
                 if name in finished:
-                    click.echo(json.dumps(finished[name][0].to_dict(), separators=(",", ":")))
+                    emit_json(finished[name][0].to_dict())
 
     story.heading("The same in Python", "copy it into a file and run it")
     code = python_equivalent()

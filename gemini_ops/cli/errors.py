@@ -35,6 +35,7 @@ from gemini_ops.cli.exit_codes import (
 from gemini_ops.cli.options import (
     Settings,
 )
+from gemini_ops.cli.terminal import shown
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -103,23 +104,24 @@ def details(exc: BaseException) -> list[str]:
         lines.append(f"caused by: {type(cause).__name__}: {one_line(str(cause))}")
         cause = cause.__cause__ or cause.__context__
     if not isinstance(exc, GeminiOpsError | ValueError | click.UsageError):
-        lines.extend(traceback.format_exception(exc))
+        for chunk in traceback.format_exception(exc):
+            lines.extend(chunk.rstrip("\n").split("\n"))
     return lines
 
 
 def report(exc: BaseException, settings: Settings | None, subject: str | None = None) -> int:
     """Print an error as one line on stderr (details with -v); return its exit code."""
-    secrets = settings.secrets if settings is not None else ()
     text = describe(exc)
     # These name the operation themselves.
     if subject and not isinstance(
         exc, InvalidNameError | UnsupportedMethodError | WaitTimeoutError
     ):
         text = f"{subject}: {text}"
-    click.echo(redact(f"Error: {one_line(text)}", secrets), err=True)
+    # Secrets masked and control characters made visible: messages come from the server.
+    click.echo(shown(f"Error: {one_line(text)}"), err=True)
     if settings is not None and settings.verbose:
         for line in details(exc):
-            click.echo(redact(f"  {line.rstrip()}", secrets), err=True)
+            click.echo(shown(f"  {line.rstrip()}"), err=True)
     return exit_code_for(exc)
 
 
@@ -138,7 +140,7 @@ class _EchoHandler(logging.Handler):
     """Log records to the current stderr, looked up at each record (test runners swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(self.format(record), err=True)
+        click.echo(shown(self.format(record)), err=True)
 
 
 @contextlib.contextmanager

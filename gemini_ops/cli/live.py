@@ -29,6 +29,7 @@ from gemini_ops.cli.render import (
     result_summary,
     state_of,
 )
+from gemini_ops.cli.terminal import shown
 
 # Keeps the text a terminal shows short: the two ends of a name are what tell names apart.
 LABEL_WIDTH = 52
@@ -43,14 +44,20 @@ class WaitOutcome:
     error: BaseException | None
     code: int
     elapsed: float
+    #: Ctrl-C stopped the wait and a cancel request was accepted; the operation is not done yet.
+    cancel_requested: bool = False
 
     @property
     def state(self) -> str:
-        """``succeeded``, ``failed``, ``cancelled``, ``timed out``, ``interrupted`` or ``error``."""
+        """The final state word: ``succeeded``, ``failed``, ``cancelled``, ``timed out``, ...
+
+        ``interrupted`` (Ctrl-C), ``cancelling`` (Ctrl-C, a cancel accepted, not done yet) or
+        ``error``.
+        """
         if isinstance(self.error, WaitTimeoutError):
             return "timed out"
         if isinstance(self.error, KeyboardInterrupt):
-            return "interrupted"
+            return "cancelling" if self.cancel_requested else "interrupted"
         if self.error is not None or self.operation is None:
             return "error"
         return state_of(self.operation)
@@ -213,7 +220,7 @@ class LiveView(WaitView):
             self._tasks[name] = self._progress.add_task(
                 name,
                 total=None,
-                label=_short(name),
+                label=shown(_short(name)),
                 state="waiting",
                 percent="",
                 began=self.started,
@@ -233,7 +240,7 @@ class LiveView(WaitView):
             task,
             total=None if progress is None else 100.0,
             completed=progress or 0.0,
-            state=live_state(op),
+            state=shown(live_state(op)),
             percent=percent_text(op),
             next_at=None if next_poll_in is None else time.monotonic() + next_poll_in,
         )
@@ -253,13 +260,13 @@ class LiveView(WaitView):
             task,
             state=outcome.state,
             ended=time.monotonic(),
-            summary=outcome.summary,
+            summary=shown(outcome.summary),
             **fields,
         )
 
     def note(self, text: str) -> None:
         """Print a line above the bars."""
-        self._progress.console.print(Text(text, style="dim"), soft_wrap=True)
+        print_line(self._progress.console, Text(text, style="dim"))
 
     def close(self) -> None:
         """Stop redrawing; the bars stay on screen."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -19,6 +18,7 @@ from gemini_ops._core.validate import check_seconds
 from gemini_ops.cli.exit_codes import (
     EXIT_OK,
 )
+from gemini_ops.cli.terminal import shell_join
 
 _KEY_VARIABLES = ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GEMINI_OPS_ACCESS_TOKEN")
 JSON_HELP = "Print one JSON document per operation (its wire form), one per line."
@@ -60,10 +60,21 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never be shown."""
+        r"""Values that must never be shown, also as an error may quote them.
+
+        A token read from a CRLF file ends in ``\r``: a message may show it stripped, or
+        escaped (``'ya29...\\r'``); each form is masked.
+        """
         # A key from the environment is read by the library, but must not be shown either.
         found = (self.api_key, self.access_token, *(os.environ.get(v) for v in _KEY_VARIABLES))
-        return tuple(dict.fromkeys(s for s in found if s))
+        forms = (
+            form
+            for value in found
+            if value
+            for form in (value, repr(value)[1:-1], value.strip())
+            if form
+        )
+        return tuple(dict.fromkeys(forms))
 
 
 def check_names(names: Sequence[str]) -> list[str]:
@@ -139,7 +150,9 @@ _SECRET_OPTIONS = {"api_key": "--api-key", "access_token": "--access-token"}
 def next_page_command(ctx: click.Context, page_token: str) -> str:
     """The command that lists the next page: this one, with its options, shell-quoted.
 
-    Secrets given on the command line are left out (never printed), with a note to add them.
+    Every word is quoted by `shell_join` (the page token is the server's: pasting the command
+    must run only this command, and show on the terminal what it runs). Secrets given on the
+    command line are left out (never printed), with a note to add them.
     """
     words = ["gemini-ops"]
     secrets: list[str] = []
@@ -163,7 +176,7 @@ def next_page_command(ctx: click.Context, page_token: str) -> str:
         if context is not ctx:
             words.append(ctx.info_name or "list")
     words += ["--page-token", page_token]
-    command = shlex.join(words)
+    command = shell_join(words)
     if secrets:
         command += f"  (add your {' and '.join(secrets)};"
     else:

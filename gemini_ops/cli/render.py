@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from gemini_ops import (
     Operation,
 )
 from gemini_ops.cli.errors import one_line
+from gemini_ops.cli.terminal import json_line, shown
 
 
 class _Console(Console):
@@ -32,17 +31,33 @@ class _Console(Console):
 def make_console(*, stderr: bool = False) -> Console:
     """A console on stdout (or stderr)."""
     # Built per command: click's test runner replaces sys.stdout/sys.stderr for each run.
-    return _Console(stderr=stderr, highlight=False)
+    # No markup, no emoji codes: a string is printed as it is (`[bold]` in a name stays text).
+    return _Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+
+
+def safe_text(text: str | Text) -> Text:
+    """``text`` passed through `shown` (secrets masked, control characters visible), styles kept."""
+    if isinstance(text, str):
+        return Text(shown(text))
+    cuts = sorted({offset for span in text.spans for offset in (span.start, span.end)})
+    safe = Text(style=text.style, justify=text.justify, overflow=text.overflow, end=text.end)
+    safe.no_wrap = text.no_wrap
+    for piece in text.divide(cuts):
+        start = len(safe)
+        safe.append(shown(piece.plain))
+        for span in piece.spans:  # each covers the whole piece: it was cut at every span's ends
+            safe.stylize(span.style, start, len(safe))
+    return safe
 
 
 def print_line(console: Console, text: str | Text) -> None:
-    """Print one line, never wrapped (names are long and must stay greppable)."""
-    console.print(text, soft_wrap=True, highlight=False, markup=False)
+    """Print one line, never wrapped (names are long and must stay greppable), made safe."""
+    console.print(safe_text(text), soft_wrap=True, highlight=False, markup=False)
 
 
 def emit_json(data: Mapping[str, Any]) -> None:
-    """Print one compact JSON document on a line of its own."""
-    click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    """Print one compact line of strict JSON (see `json_line`)."""
+    click.echo(json_line(data))
 
 
 def print_table(
@@ -53,6 +68,7 @@ def print_table(
     title: str | None = None,
 ) -> None:
     """A rich table on a terminal; plain aligned columns otherwise (for grep, awk, CI logs)."""
+    rows = [[safe_text(cell) for cell in row] for row in rows]
     if console.is_terminal:
         table = Table(title=title, title_justify="left", header_style="bold")
         last = len(headers) - 1
@@ -129,19 +145,6 @@ def type_of(op: Operation) -> str:
     return op.metadata_type or op.response_type or ""
 
 
-def created_at(op: Operation) -> datetime | None:
-    """``createTime`` from the metadata (or Vertex AI's ``genericMetadata``)."""
-    metadata = op.metadata or {}
-    generic = metadata.get("genericMetadata")
-    for source in (metadata, generic if isinstance(generic, Mapping) else {}):
-        value = source.get("createTime")
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                parsed = datetime.fromisoformat(value)
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
 def human_seconds(seconds: float) -> str:
     """``850ms``, ``4.2s``, ``3m05s``, ``2h10m``, ``3d4h``."""
     seconds = max(0.0, seconds)
@@ -159,7 +162,7 @@ def human_seconds(seconds: float) -> str:
 
 def age(op: Operation, now: datetime | None = None) -> str:
     """How long ago the operation was created: ``42s``, ``5m``, ``3h``, ``2d`` (or empty)."""
-    created = created_at(op)
+    created = op.create_time
     if created is None:
         return ""
     now = now or datetime.now(UTC)
@@ -272,9 +275,9 @@ def print_operation(console: Console, op: Operation) -> None:
         rows.append(("progress", Text(percent_text(op))))
     if op.metadata_type:
         rows.append(("metadata", Text(op.metadata_type)))
-    created = created_at(op)
+    created = op.create_time
     if created is not None:
-        stamp = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        stamp = created.strftime("%Y-%m-%d %H:%M:%S UTC")
         rows.append(("created", Text(f"{stamp} ({age(op)} ago)")))
     if op.error is not None:
         rows.append(("error", Text(result_summary(op), style="red")))

@@ -186,6 +186,20 @@ async def _cancel_pending(
             view.note(redact(f"could not cancel {name}: {describe(exc)}", settings.secrets))
             return None
         view.note(f"cancellation requested: {name}")
+        # One more look, so that the view ends with what the server says now, not "interrupted".
+        try:
+            op = await ops.get(name)
+        except GeminiOpsError:
+            return name
+        elapsed = time.monotonic() - view.started
+        if op.done:
+            view.finish(WaitOutcome(name, op, None, _outcome_code(op), elapsed))
+        else:
+            interrupted = KeyboardInterrupt()
+            outcome = WaitOutcome(
+                name, op, interrupted, EXIT_INTERRUPTED, elapsed, cancel_requested=True
+            )
+            view.finish(outcome)
         return name
 
     try:

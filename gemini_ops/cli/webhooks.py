@@ -6,7 +6,6 @@ The receiver and the registrations need the ``webhooks`` extra; serving the rece
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -18,7 +17,8 @@ import click
 from rich.text import Text
 
 from gemini_ops import Notifications, Operations
-from gemini_ops.cli.render import make_console, print_table
+from gemini_ops.cli.render import emit_json, make_console, print_table
+from gemini_ops.cli.terminal import shown
 
 _START_TIMEOUT = 10.0
 _EVENTS = (
@@ -136,7 +136,7 @@ def list_webhooks(ctx: click.Context, as_json: bool) -> None:
                 break
     if as_json:
         for hook in hooks:
-            click.echo(json.dumps(hook))
+            emit_json(hook)
         return
     rows = [
         [
@@ -172,10 +172,10 @@ def create_webhook(
     with _webhooks_http(ctx) as http:
         hook = _body(http.post("webhooks", json=body))
     if as_json:
-        click.echo(json.dumps(hook))
+        emit_json(hook)
         return
-    click.echo(f"Created: {hook.get('id')}")
-    click.echo(f"Signing secret (shown only once): {hook.get('new_signing_secret')}")
+    click.echo(f"Created: {shown(hook.get('id'))}")
+    click.echo(f"Signing secret (shown only once): {shown(hook.get('new_signing_secret'))}")
 
 
 @webhooks_command.command("delete", short_help="Delete webhook registrations.")

@@ -14,20 +14,10 @@ Requires the `emulator` extra (starlette, uvicorn).
 
 from __future__ import annotations
 
-import importlib.util
+from gemini_ops._extras import require_extra
 
 # Checked before the imports: without the extra, say which to install, not a traceback.
-try:
-    import starlette  # noqa: F401
-
-    if importlib.util.find_spec("uvicorn") is None:  # imported only when serving
-        raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")
-except ModuleNotFoundError as _missing:
-    raise ModuleNotFoundError(
-        "the gemini-ops emulator needs the emulator extra: "
-        f"pip install 'gemini-ops[emulator]' (missing: {_missing.name})",
-        name=_missing.name,
-    ) from None
+require_extra("emulator", "the gemini-ops emulator", "starlette", "uvicorn")
 
 from gemini_ops.emulator._app import (
     DEFAULT_WAIT_TIMEOUT,

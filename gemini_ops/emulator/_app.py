@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from gemini_ops.emulator._control import control, json_body
+from gemini_ops.emulator._control import control, json_body, refusal
 from gemini_ops.emulator._faults import Fault
 from gemini_ops.emulator._jobs import job_route_params, match_job_route, serve_job
 from gemini_ops.emulator._names import Route, Surface, match_route
@@ -195,11 +195,17 @@ class EmulatorApp:
             return
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if raw else quote(scope["path"])
+        control_plane = raw_path == "/_emulator" or raw_path.startswith("/_emulator/")
+        refused = refusal(Request(scope, receive), control_plane=control_plane)
+        if refused is not None:
+            logger.warning("%s %s refused -> %d", scope["method"], raw_path, refused.status_code)
+            await refused(scope, receive, send)
+            return
         if raw_path.startswith("/_emulator/webhooks"):
             response = await self._webhook_control(Request(scope, receive), raw_path)
             await response(scope, receive, send)
             return
-        if raw_path == "/_emulator" or raw_path.startswith("/_emulator/"):
+        if control_plane:
             response = await control(self.state, Request(scope, receive), raw_path)
             await response(scope, receive, send)
             return

@@ -16,10 +16,61 @@ from gemini_ops.emulator._wire import (
     json_response,
 )
 
-__all__ = ["control", "json_body"]
+__all__ = ["control", "json_body", "refusal"]
 
 _CREATE_FIELDS = frozenset({"name", "duration", "error", "response", "metadata", "webhook_config"})
 _COMPLETE_FIELDS = frozenset({"name", "error", "response"})
+
+# Who may talk to the emulator ------------------------------------------------------------------
+
+# Host names that always mean this machine; the address the connection came in on is the other.
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _host_name(host: str) -> str:
+    """The host name in a ``Host`` header: ``[::1]:8765`` gives ``::1``, ``Local.:80`` ``local``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name = host[1:].partition("]")[0]
+    else:
+        name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    return name.removesuffix(".")
+
+
+def refusal(request: Request, *, control_plane: bool) -> Response | None:
+    """The answer to a request the emulator must not serve, or None to serve it.
+
+    A server on loopback is reachable from every web page the machine's browser opens. Refused:
+    a ``Host`` that names another machine (403; a DNS-rebinding page sends its own name), an
+    ``Origin`` other than the ``Host`` itself (403; a page of another site, or of another local
+    port), and on the control plane a POST whose ``Content-Type`` is not JSON (415; the
+    ``text/plain`` and form posts a page may send cross-site without asking). The port of
+    ``Host`` is not checked, so that forwarded ports (``docker run -p``, ``ssh -L``) still work.
+    """
+    host = request.headers.get("host", "")
+    server = request.scope.get("server") or ("", None)
+    allowed = _LOOPBACK_NAMES | {str(server[0]).lower()}
+    if _host_name(host) not in allowed:
+        return error_response(
+            ApiError(403, f"Host {host!r} is not this emulator (use 127.0.0.1 or localhost).")
+        )
+    origin = request.headers.get("origin")
+    if origin is not None and origin.lower() not in {f"http://{host}", f"https://{host}"}:
+        return error_response(
+            ApiError(403, f"Requests from the page at {origin!r} are not served.")
+        )
+    if control_plane and request.method == "POST":
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            return error_response(
+                ApiError(
+                    415,
+                    "The control plane takes JSON: send Content-Type: application/json.",
+                    status="INVALID_ARGUMENT",
+                )
+            )
+    return None
+
 
 # The control plane ---------------------------------------------------------------------------
 

@@ -118,8 +118,8 @@ def parse_name(name: str) -> NameInfo:
         return _parse_vertex(name, segments)
     if n == 2 and head == "batches":
         return NameInfo(name, "batch", "gemini", "batches", (segments[1],))
-    if n == 2 and head == "operations":
-        return NameInfo(name, "gemini_operation", "gemini", "operations", (segments[1],))
+    if n >= 2 and head == "operations":  # Google serves `operations/**`: ids of any depth
+        return NameInfo(name, "gemini_operation", "gemini", "operations", ("/".join(segments[1:]),))
     if n == 4 and segments[2] == "operations":
         parent = f"{head}/{segments[1]}"
         ids = (segments[1], segments[3])
@@ -264,7 +264,7 @@ def _match_gemini(
     if verb is None and method == "DELETE":
         if n == 2 and s[0] == "batches":
             return "delete", joined
-        if n == 2 and s[0] == "operations" and version == "v1":
+        if n >= 2 and s[0] == "operations" and version == "v1":
             return "delete", joined
         return None
     if verb == "cancel" and method == "POST":

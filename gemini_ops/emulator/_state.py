@@ -6,12 +6,13 @@ Operations progress without background tasks: every read computes the state at t
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gemini_ops.emulator._families import (
@@ -59,6 +60,9 @@ class OperationRecord:
     metadata: JSONObject | None
     forced: Ending | None = None
     webhook_config: JSONObject | None = None
+    # What a finished operation renders to, per API version: it never changes once done, and
+    # lists of thousands of finished operations render each one again and again.
+    finished_json: dict[str | None, JSONObject] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -95,8 +99,20 @@ class OperationRecord:
         return self.created_wall + (at - self.created)
 
     def render(self, now: float, version: str | None) -> JSONObject:
-        """Return the operation's JSON as Google shows it at `now`, with `@type`s of `version`."""
+        """Return the operation's JSON as Google shows it at `now`, with `@type`s of `version`.
+
+        The result is the caller's own (a fresh copy even when it comes from the cache).
+        """
         end = self.ending(now)
+        if end is None:
+            return self._render(now, version, None)
+        cached = self.finished_json.get(version)
+        if cached is None:
+            cached = self.finished_json[version] = self._render(now, version, end)
+        copied: JSONObject = _copy_json(cached)
+        return copied
+
+    def _render(self, now: float, version: str | None, end: Ending | None) -> JSONObject:
         if end is None:
             outcome = "running"
             shown_at = now
@@ -134,6 +150,15 @@ class OperationRecord:
         else:
             op["response"] = default_response(self.info, version, snap)
         return op
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of decoded JSON (dicts, lists and scalars): several times faster than deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
 
 
 def _check_outcome(error: Any, response: Any) -> tuple[JSONObject | None, JSONObject | None]:
@@ -175,6 +200,10 @@ class EmulatorState:
         self.closing = False
         self._lock = threading.RLock()
         self._ops: dict[str, OperationRecord] = {}
+        # Each parent's operations by sequence number, and those numbers in order: a list page
+        # reads its parent's operations from where it left off instead of scanning them all.
+        self._by_seq: dict[int, OperationRecord] = {}
+        self._children: dict[str | None, list[int]] = {}
         self._faults: list[Fault] = []
         self._requests: deque[JSONObject] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._seq = 0
@@ -236,6 +265,8 @@ class EmulatorState:
                 webhook_config=checked_config,
             )
             self._ops[name] = record
+            self._by_seq[record.seq] = record
+            self._children.setdefault(info.parent, []).append(record.seq)
         self._notify()
         return record
 
@@ -284,8 +315,12 @@ class EmulatorState:
     def delete(self, name: str) -> None:
         """Forget an operation (without cancelling it); raise ApiError 404 for an unknown name."""
         with self._lock:
-            if self._ops.pop(name, None) is None:
+            record = self._ops.pop(name, None)
+            if record is None:
                 raise ApiError(404, "Requested entity was not found.")
+            del self._by_seq[record.seq]
+            seqs = self._children[record.info.parent]
+            del seqs[bisect.bisect_left(seqs, record.seq)]
 
     def page(
         self, parent: str, *, after: int, limit: int, done: bool | None, now: float
@@ -295,15 +330,15 @@ class EmulatorState:
         `done` filters on whether each operation has ended at `now`. Returns at most `limit`
         records and the sequence number to continue after (None: this is the last page).
         """
+        matching: list[OperationRecord] = []
         with self._lock:
-            matching = [
-                r
-                for r in self._ops.values()
-                if r.info.parent == parent
-                and r.seq > after
-                and (done is None or r.is_done(now) == done)
-            ]
-        matching.sort(key=lambda r: r.seq)
+            seqs = self._children.get(parent, [])
+            for index in range(bisect.bisect_right(seqs, after), len(seqs)):
+                record = self._by_seq[seqs[index]]
+                if done is None or record.is_done(now) == done:
+                    matching.append(record)
+                    if len(matching) > limit:
+                        break
         if len(matching) > limit:
             shown = matching[:limit]
             return shown, shown[-1].seq
@@ -383,6 +418,8 @@ class EmulatorState:
         with self._lock:
             self._ops.clear()
             self.jobs.clear()
+            self._by_seq.clear()
+            self._children.clear()
             self._faults.clear()
             self._requests.clear()
         for listener in list(self.reset_listeners):

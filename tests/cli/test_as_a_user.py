@@ -8,52 +8,21 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from extras import run_without
 
 from gemini_ops.testing import Emulator
 
-SCRIPT = Path(sys.executable).with_name("gemini-ops")
-KEY = "emulator-test-key"
-VERTEX_TOKEN = "emulator-test-token"
+from .conftest import SECRET_KEY as KEY
+from .conftest import VERTEX_TOKEN
+from .terminal import SCRIPT, environ
+
 VERTEX_PARENT = "projects/a-thirty-character-project-id/locations/northamerica-northeast1"
 VERTEX_NAMES = [f"{VERTEX_PARENT}/operations/{n}" for n in ("8765432109876543210", "1")]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-# Variables that change what the script does or how it prints.
-DROPPED = (
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "GOOGLE_GENAI_USE_VERTEXAI",
-    "GOOGLE_CLOUD_PROJECT",
-    "GOOGLE_CLOUD_LOCATION",
-    "GEMINI_OPS_BASE_URL",
-    "GEMINI_OPS_ACCESS_TOKEN",
-    "FORCE_COLOR",
-    "TTY_COMPATIBLE",
-    "TTY_INTERACTIVE",
-    "NO_COLOR",
-    "COLUMNS",
-    "LINES",
-)
-
-
-def environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
-    return {**env, **(extra or {})}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY, vertex_token=VERTEX_TOKEN) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
 
 
 def gemini_ops(
@@ -271,33 +240,10 @@ def test_durations_take_units(emu: Emulator, given: str, ok: bool) -> None:
 
 # --------------------------------------------------------- a missing extra says which one (3)
 
-BLOCKER = """
-import runpy, sys
-from importlib.abc import MetaPathFinder
-
-class Missing(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-BLOCKED = set(sys.argv[1].split(","))
-sys.meta_path.insert(0, Missing())
-sys.argv = sys.argv[2:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-"""
-
 
 def without(modules: str, *argv: str) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` (a script path first) as if ``modules`` were not installed."""
-    return subprocess.run(
-        [sys.executable, "-c", BLOCKER, modules, *argv],
-        capture_output=True,
-        text=True,
-        env=environ(),
-        timeout=60,
-        check=False,
-    )
+    return run_without(modules, *argv, env=environ())
 
 
 @pytest.mark.parametrize(

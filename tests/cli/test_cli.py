@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -36,9 +36,9 @@ from gemini_ops.cli import cli, exit_code_for
 from gemini_ops.cli.demo import NAMES, python_equivalent
 from gemini_ops.testing import Emulator
 
-# A key that would be easy to spot anywhere in the output.
-SECRET_KEY = "sk-test-7f3a9c-never-print-me"
-VERTEX_TOKEN = "ya29.test-token-never-print-me"
+# Keys that would be easy to spot anywhere in the output.
+from .conftest import SECRET_KEY, VERTEX_TOKEN
+
 VERTEX = "projects/p1/locations/us-central1"
 # Environment variables that would change what the commands do or how they print.
 CLEAN_ENV: dict[str, str | None] = dict.fromkeys(
@@ -57,18 +57,6 @@ CLEAN_ENV: dict[str, str | None] = dict.fromkeys(
         "COLUMNS",
     )
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator(api_key=SECRET_KEY, vertex_token=VERTEX_TOKEN) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
 
 
 def run(

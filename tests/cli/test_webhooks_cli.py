@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -13,13 +12,7 @@ from click.testing import CliRunner, Result
 from gemini_ops.cli import cli
 from gemini_ops.testing import Emulator
 
-KEY = "cli-webhooks-key"
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY) as emulator:
-        yield emulator
+from .conftest import SECRET_KEY as KEY
 
 
 def run(emu: Emulator, *args: str, env: dict[str, str] | None = None) -> Result:

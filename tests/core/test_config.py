@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import threading
 from typing import Any
 
 import httpx
@@ -10,6 +12,7 @@ import pytest
 
 from gemini_ops import AsyncOperations, CredentialsError, Operations
 from gemini_ops._core.config import resolve_settings, vertex_host
+from gemini_ops._core.validate import MAX_SECONDS, check_count, check_seconds
 
 
 def settings(environ: dict[str, str], **kwargs: Any) -> Any:
@@ -108,7 +111,8 @@ def test_requests_go_to_the_right_hosts() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"name": "x/y"})
+        # The answer names the operation asked for: the path after the version.
+        return httpx.Response(200, json={"name": request.url.path.split("/", 2)[2]})
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as mine:
         ops = Operations(api_key="k", http_client=mine)
@@ -194,7 +198,7 @@ def test_vertex_express_mode_sends_the_api_key() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"name": "x/y"})
+        return httpx.Response(200, json={"name": request.url.path.split("/", 2)[2]})
 
     with (
         httpx.Client(transport=httpx.MockTransport(handler)) as mine,
@@ -218,3 +222,39 @@ def test_vertex_express_mode_sends_the_api_key() -> None:
 def test_a_base_url_ending_in_a_version(given: str, base_url: str, version: str | None) -> None:
     s = settings({}, base_url=given)
     assert (s.base_url, s.api_version) == (base_url, version)
+
+
+@pytest.mark.parametrize("location", ["evil.com/x", "a.b", "us-central1.attacker", "US-CENTRAL1"])
+def test_vertex_host_refuses_a_location_google_does_not_name(location: str) -> None:
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        vertex_host(location)
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        settings({}, vertex_ai=True, location=location)
+    with pytest.raises(ValueError, match="location must be a Vertex AI location"):
+        settings({"GOOGLE_CLOUD_LOCATION": location})
+
+
+@pytest.mark.parametrize(
+    "value", [1e10, 1e300, math.inf, -math.inf, math.nan, 10**400, -(10**400), MAX_SECONDS * 2]
+)
+def test_seconds_the_clock_cannot_sleep(value: float) -> None:
+    with pytest.raises(
+        ValueError, match=f"poll_interval must be > 0 seconds, at most {MAX_SECONDS:.0f} s"
+    ):
+        check_seconds("poll_interval", value)
+
+
+def test_the_longest_seconds() -> None:
+    assert min(365 * 86400, threading.TIMEOUT_MAX) == MAX_SECONDS  # a year, on Linux and macOS
+    assert check_seconds("timeout", MAX_SECONDS) == MAX_SECONDS
+    assert check_seconds("timeout", 10**6) == 1e6
+    assert check_seconds("timeout", None, allow_none=True) is None
+
+
+def test_a_huge_integer_is_not_printed_whole() -> None:
+    for check in (
+        lambda: check_seconds("timeout", 10**5000),
+        lambda: check_count("n", -(10**5000)),
+    ):
+        with pytest.raises(ValueError, match="an integer of 16610 bits"):
+            check()

@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_ops import InvalidNameError, parse_name
-from gemini_ops._core.names import Family, ParentFamily, ParsedName, parse_parent
+from gemini_ops._core.names import (
+    Family,
+    ParentFamily,
+    ParsedName,
+    is_vertex_location,
+    parse_parent,
+    same_operation,
+)
 
 VALID = [
     (
@@ -53,33 +60,33 @@ VALID = [
         },
     ),
     (
-        "projects/p/locations/l/ragCorpora/r/operations/o",
+        "projects/p/locations/us-east4/ragCorpora/r/operations/o",
         Family.VERTEX_RESOURCE,
         {
             "project": "p",
-            "location": "l",
+            "location": "us-east4",
             "collection": "ragCorpora",
             "resource": "r",
             "operation": "o",
         },
     ),
     (
-        "projects/p/locations/l/tuningJobs/t/operations/o",
+        "projects/p/locations/us-east4/tuningJobs/t/operations/o",
         Family.VERTEX_RESOURCE,
         {
             "project": "p",
-            "location": "l",
+            "location": "us-east4",
             "collection": "tuningJobs",
             "resource": "t",
             "operation": "o",
         },
     ),
     (
-        "projects/p/locations/l/ragCorpora/c/ragFiles/f/operations/o",
+        "projects/p/locations/us-east4/ragCorpora/c/ragFiles/f/operations/o",
         Family.VERTEX_RESOURCE,
         {
             "project": "p",
-            "location": "l",
+            "location": "us-east4",
             "collection": "ragCorpora",
             "resource": "c",
             "collection2": "ragFiles",
@@ -88,16 +95,16 @@ VALID = [
         },
     ),
     (
-        "projects/p/locations/l/ragEngineConfig/operations/o",
+        "projects/p/locations/us-east4/ragEngineConfig/operations/o",
         Family.VERTEX_RESOURCE,
-        {"project": "p", "location": "l", "collection": "ragEngineConfig", "operation": "o"},
+        {"project": "p", "location": "us-east4", "collection": "ragEngineConfig", "operation": "o"},
     ),
     (
-        "projects/p/locations/l/publishers/google/models/veo-3.0/operations/o",
+        "projects/p/locations/us-east4/publishers/google/models/veo-3.0/operations/o",
         Family.VERTEX_PUBLISHER_MODEL,
         {
             "project": "p",
-            "location": "l",
+            "location": "us-east4",
             "publisher": "google",
             "model": "veo-3.0",
             "operation": "o",
@@ -155,10 +162,19 @@ INVALID = [
     ("batches", "not the name of an operation"),
     ("models/x/operations", "not the name of an operation"),
     ("unknown/x", "not the name of an operation"),
-    ("projects/p/locations/l/operations", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/l/Endpoints/1/operations/2", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/l/publishers/g/operations/2", "not the operation of a Vertex AI parent"),
-    ("projects/p/locations/l/notServed/1/operations/2", "not the operation of a Vertex AI parent"),
+    ("projects/p/locations/us-east4/operations", "not the operation of a Vertex AI parent"),
+    (
+        "projects/p/locations/us-east4/Endpoints/1/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
+    (
+        "projects/p/locations/us-east4/publishers/g/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
+    (
+        "projects/p/locations/us-east4/notServed/1/operations/2",
+        "not the operation of a Vertex AI parent",
+    ),
     ("batches/é", "segment"),
 ]
 
@@ -187,26 +203,30 @@ def test_non_string_name_raises() -> None:
         ("tunedModels/m", ParentFamily.TUNED_MODEL, "tunedModels/m"),
         ("tunedModels/m/operations", ParentFamily.TUNED_MODEL, "tunedModels/m"),
         ("models/veo", ParentFamily.MODEL, "models/veo"),
-        ("projects/p/locations/l", ParentFamily.VERTEX_LOCATION, "projects/p/locations/l"),
         (
-            "projects/p/locations/l/operations",
+            "projects/p/locations/us-east4",
             ParentFamily.VERTEX_LOCATION,
-            "projects/p/locations/l",
+            "projects/p/locations/us-east4",
         ),
         (
-            "projects/p/locations/l/tuningJobs/t",
-            ParentFamily.VERTEX_RESOURCE,
-            "projects/p/locations/l/tuningJobs/t",
+            "projects/p/locations/us-east4/operations",
+            ParentFamily.VERTEX_LOCATION,
+            "projects/p/locations/us-east4",
         ),
         (
-            "projects/p/locations/l/reasoningEngines/r/sessions/s/operations",
+            "projects/p/locations/us-east4/tuningJobs/t",
             ParentFamily.VERTEX_RESOURCE,
-            "projects/p/locations/l/reasoningEngines/r/sessions/s",
+            "projects/p/locations/us-east4/tuningJobs/t",
         ),
         (
-            "projects/p/locations/l/endpoints/e",
+            "projects/p/locations/us-east4/reasoningEngines/r/sessions/s/operations",
             ParentFamily.VERTEX_RESOURCE,
-            "projects/p/locations/l/endpoints/e",
+            "projects/p/locations/us-east4/reasoningEngines/r/sessions/s",
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e",
+            ParentFamily.VERTEX_RESOURCE,
+            "projects/p/locations/us-east4/endpoints/e",
         ),
     ],
 )
@@ -223,9 +243,9 @@ def test_parents(parent: str, family: ParentFamily, canonical: str) -> None:
         "corpora/c",
         "batches/../x",
         "projects/p",
-        "projects/p/locations/l/publishers/g",
-        "projects/p/locations/l/notACollection/x",
-        "projects/p/locations/l/ragCorpora/c/ragFiles",
+        "projects/p/locations/us-east4/publishers/g",
+        "projects/p/locations/us-east4/notACollection/x",
+        "projects/p/locations/us-east4/ragCorpora/c/ragFiles",
     ],
 )
 def test_bad_parents(parent: str) -> None:
@@ -250,10 +270,18 @@ def test_accepted_names_never_climb_out(name: str) -> None:
     rebuilt = _rebuild(parsed)
     assert rebuilt == name
     for value in parsed.params.values():
-        assert value not in (".", "..")
-        assert not set(value) & set("/?#%\\: ")
-    # One parameter per segment: nothing was smuggled into a parameter.
+        # A top-level operation's id spans segments (Google's `operations/**`): check each one.
+        for piece in value.split("/") if parsed.family is Family.OPERATION else [value]:
+            assert piece not in ("", ".", "..")
+            assert not set(piece) & set("/?#%\\: ")
+    # Nothing was smuggled into a parameter: the rebuilt name has the segments given.
     assert rebuilt.count("/") == name.count("/")
+
+
+def test_a_top_level_operation_id_takes_every_segment() -> None:
+    parsed = parse_name("operations/generate-1/part/3")
+    assert parsed.family is Family.OPERATION
+    assert dict(parsed.params) == {"operation": "generate-1/part/3"}
 
 
 @given(st.text(max_size=40))
@@ -276,3 +304,135 @@ def _rebuild(parsed: ParsedName) -> str:
         for index, part in enumerate(parsed.pattern.split("/"))
     ]
     return "/".join([*filled, "operations", parsed.params["operation"]])
+
+
+GOOGLE_LOCATIONS = [
+    "global",
+    "us",
+    "eu",
+    "us-central1",
+    "us-east4",
+    "europe-west4",
+    "europe-west12",
+    "asia-northeast1",
+    "northamerica-northeast1",
+    "australia-southeast1",
+    "me-central2",
+    "africa-south1",
+    "us-" + "a" * 48 + "1",  # 52 characters: "{location}-aiplatform" is one 63-character label
+]
+NOT_LOCATIONS = [
+    "",
+    "l",
+    "usa",
+    "US-CENTRAL1",
+    "Us-central1",
+    "us-central",
+    "uscentral1",
+    "a.b",
+    "us-central1.attacker",
+    "evil.com/x",
+    "us-central1:443",
+    "global.evil",
+    "-us-central1",
+    "us--central1",
+    "us-central1-",
+    "us-central1234",
+    "us-" + "a" * 49 + "1",  # 53 characters
+    "us-" + "a" * 60 + "1",  # 64 characters
+    None,
+    3,
+]
+
+
+@pytest.mark.parametrize("location", GOOGLE_LOCATIONS)
+def test_google_locations(location: str) -> None:
+    assert is_vertex_location(location)
+    assert (
+        parse_name(f"projects/p/locations/{location}/operations/o").params["location"] == location
+    )
+    assert parse_parent(f"projects/p/locations/{location}").params["location"] == location
+
+
+@pytest.mark.parametrize("location", NOT_LOCATIONS)
+def test_not_locations(location: object) -> None:
+    assert not is_vertex_location(location)
+
+
+@pytest.mark.parametrize("location", ["a.b", "US-CENTRAL1", "us-central1.attacker", "l"])
+def test_a_name_with_a_location_google_does_not_name(location: str) -> None:
+    for name in (
+        f"projects/p/locations/{location}/operations/o",
+        f"projects/p/locations/{location}/endpoints/e/operations/o",
+        f"projects/p/locations/{location}/publishers/google/models/veo/operations/o",
+    ):
+        with pytest.raises(
+            InvalidNameError, match=f"location {location!r} is not a Vertex AI location"
+        ):
+            parse_name(name)
+    with pytest.raises(InvalidNameError, match="is not a Vertex AI location: a region"):
+        parse_parent(f"projects/p/locations/{location}/endpoints/e")
+
+
+@pytest.mark.parametrize(
+    ("requested", "answered", "same"),
+    [
+        ("batches/b1", "batches/b1", True),
+        ("batches/b1", "batches/b2", False),
+        ("batches/b1", "batches/B1", False),
+        ("batches/b1", None, False),
+        ("batches/b1", 3, False),
+        ("batches/b1", "", False),
+        ("batches/b1", "batches/b1/", False),
+        ("batches/b1", "operations/b1", False),
+        ("tunedModels/m/operations/o", "tunedModels/n/operations/o", False),
+        (
+            "models/veo-3.0-generate-preview/operations/o",
+            "models/veo-3.0-generate-001/operations/o",
+            True,
+        ),
+        ("models/veo/operations/o", "models/veo/operations/p", False),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/123/locations/us-east4/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/p/locations/us-west1/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/operations/o",
+            "projects/p/locations/us-east4/operations/q",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/9/locations/us-east4/endpoints/e/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/p/locations/us-east4/endpoints/f/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/endpoints/e/operations/o",
+            "projects/p/locations/us-east4/operations/o",
+            False,
+        ),
+        (
+            "projects/p/locations/us-east4/publishers/google/models/veo-3.0/operations/o",
+            "projects/7/locations/us-east4/publishers/google/models/veo-3.0-001/operations/o",
+            True,
+        ),
+        (
+            "projects/p/locations/us-east4/publishers/google/models/veo/operations/o",
+            "projects/p/locations/us-east4/publishers/other/models/veo/operations/o",
+            False,
+        ),
+    ],
+)
+def test_same_operation(requested: str, answered: object, same: bool) -> None:
+    assert same_operation(requested, answered) is same

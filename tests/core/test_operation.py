@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from gemini_ops import (
     OperationsPage,
     Status,
 )
-from gemini_ops._core.operation import progress_of
+from gemini_ops._core.operation import progress_of, timestamp_of
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "payloads"
 
@@ -145,6 +146,12 @@ def test_round_trip_keeps_unknown_fields() -> None:
         ({"progressPercent": "NaN", "progress": 0.5}, 50.0),
         ({"progressPercent": True}, None),
         ({"progressPercentage": 10, "completedPercent": 90}, 10.0),
+        ({"progressPercent": 10**400}, None),  # past the float range: unknown, not OverflowError
+        ({"progressPercent": 10**400, "progress": 0.5}, 50.0),
+        ({"progress": 10**400}, None),
+        ({"completedSteps": 10**400, "totalSteps": 10}, None),
+        ({"completedSteps": 1e308, "totalSteps": 1e-308}, 100.0),
+        ({"batchStats": {"requestCount": 10**400, "successfulRequestCount": "1"}}, None),
         ({}, None),
         (None, None),
     ],
@@ -175,6 +182,68 @@ def test_malformed_operations_raise_typed_errors(data: object) -> None:
         Operation.from_dict(data)
 
 
+def test_done_false_wins_over_a_result() -> None:
+    for result in ({"response": {"a": 1}}, {"error": {"code": 13}}):
+        data = {"name": "b", "done": False, **result}
+        op = Operation.from_dict(data)
+        assert (op.done, op.running, op.response, op.error) == (False, True, None, None)
+        assert op.to_dict() == data
+        with pytest.raises(OperationNotDoneError):
+            op.result()
+
+
+@pytest.mark.parametrize("error", [{}, {"code": 0}, {"message": "m"}, {"code": 0, "details": []}])
+def test_an_error_without_a_code_is_unknown(error: dict[str, Any]) -> None:
+    op = Operation.from_dict({"name": "b", "done": True, "error": error})
+    assert op.failed
+    assert op.error is not None
+    assert (op.error.code, op.error.status) == (2, "UNKNOWN")
+    with pytest.raises(OperationFailedError, match="UNKNOWN"):
+        op.result()
+    assert Status.from_dict({"code": 5}).code == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-12-03T17:23:06.004734302Z", datetime(2025, 12, 3, 17, 23, 6, 4734, tzinfo=UTC)),
+        ("2025-12-03T18:23:06+01:00", datetime(2025, 12, 3, 17, 23, 6, tzinfo=UTC)),
+        ("2025-12-03T17:23:06", datetime(2025, 12, 3, 17, 23, 6, tzinfo=UTC)),
+        ("9999-12-31T23:59:59.999999999Z", datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("0001-01-01T00:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
+        (
+            "2025-12-03T17:23:06." + "1" * 400 + "Z",
+            datetime(2025, 12, 3, 17, 23, 6, 111111, tzinfo=UTC),
+        ),
+        ("10000-01-01T00:00:00Z", None),
+        ("0001-01-01T00:00:00+01:00", None),
+        ("9999-12-31T23:59:59-01:00", None),
+        ("garbage", None),
+        ("", None),
+        (10**400, None),
+        (1.5, None),
+        (None, None),
+    ],
+)
+def test_timestamps(value: object, expected: datetime | None) -> None:
+    assert timestamp_of(value) == expected
+    for metadata in ({"createTime": value}, {"genericMetadata": {"createTime": value}}):
+        assert Operation.from_dict({"name": "b", "metadata": metadata}).create_time == expected
+
+
+def test_create_time_prefers_the_metadatas_own() -> None:
+    op = Operation.from_dict(
+        {
+            "name": "b",
+            "metadata": {
+                "createTime": "garbage",
+                "genericMetadata": {"createTime": "2025-01-02T03:04:05Z"},
+            },
+        }
+    )
+    assert op.create_time == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
 def test_done_inferred_from_a_result() -> None:
     assert Operation.from_dict({"name": "b", "error": {"code": 13}}).failed
     assert Operation.from_dict({"name": "b", "response": {}}).succeeded
@@ -196,8 +265,17 @@ def test_typed_metadata_mismatch_is_a_typed_error() -> None:
         op.typed_metadata()
 
 
+# Numbers past the float range (a 400-digit integer) and timestamps at the edges of datetime.
+hostile_scalars = st.sampled_from(
+    [10**400, -(10**400), "1" * 400, "0001-01-01T00:00:00+01:00", "10000-01-01T00:00:00Z"]
+)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=10),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.text(max_size=10)
+    | hostile_scalars,
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
     ),
@@ -217,6 +295,7 @@ operation_like = st.fixed_dictionaries(
                     "completedSteps",
                     "totalSteps",
                     "batchStats",
+                    "createTime",
                 ]
             ),
             json_values,
@@ -245,6 +324,9 @@ def test_from_dict_never_crashes(data: object) -> None:
     progress = op.progress
     assert progress is None or (0.0 <= progress <= 100.0 and math.isfinite(progress))
     assert op.done == (op.succeeded or op.failed)
+    assert op.error is None or op.error.code != 0  # a failure never reads as OK
+    assert op.create_time is None or op.create_time.utcoffset() is not None
+    assert repr(op)
     assert op.to_dict() == data
     for accessor in (op.typed_metadata, op.typed_response):
         with contextlib.suppress(InvalidResponseError):

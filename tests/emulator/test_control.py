@@ -66,7 +66,10 @@ def test_create_rejects_an_existing_name_and_broken_json(client: httpx.Client) -
     again = client.post("/_emulator/operations", json={"name": "batches/a"})
     assert again.status_code == 409
     assert again.json()["error"]["status"] == "ALREADY_EXISTS"
-    assert client.post("/_emulator/operations", content=b"{").status_code == 400
+    broken = client.post(
+        "/_emulator/operations", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400
 
 
 def test_list_all_operations(client: httpx.Client) -> None:
@@ -126,7 +129,7 @@ def test_reset(emulator: Emulator, client: httpx.Client, gemini: dict[str, str])
     client.post("/_emulator/operations", json={"name": "batches/a"})
     client.post("/_emulator/faults", json={"path": "x", "status": 500})
     client.get("/v1beta/batches/a", headers=gemini)
-    assert client.post("/_emulator/reset").json() == {}
+    assert client.post("/_emulator/reset", json={}).json() == {}
     assert emulator.state.operations() == []
     assert emulator.state.faults() == []
     assert emulator.requests() == []

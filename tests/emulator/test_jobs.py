@@ -683,7 +683,7 @@ def test_the_control_plane_creates_lists_and_completes_jobs(
         client.post("/_emulator/jobs:complete", json={"name": f"{P}/tuningJobs/2"}).status_code
         == 404
     )
-    client.post("/_emulator/reset")
+    client.post("/_emulator/reset", json={})
     assert client.get("/_emulator/jobs").json() == {"jobs": []}
     assert_not_found(client.get(f"/v1/{name}"))
 

@@ -298,7 +298,7 @@ def test_stop_ends_pending_waits_promptly() -> None:
 
     thread = threading.Thread(target=wait)
     thread.start()
-    time.sleep(0.1)
+    time.sleep(0.5)  # long enough for the :wait to reach the server on a loaded machine
     started = time.monotonic()
     emu.stop()
     thread.join(5)

@@ -44,9 +44,11 @@ def test_the_table_holds_what_the_documents_serve() -> None:
 
 
 def concrete(pattern: str) -> str:
-    """A parent name for a pattern: each `*` becomes a distinct id."""
+    """A parent name for a pattern: each `*` becomes a distinct id, the location a region."""
     counter = iter(range(1, 100))
-    return "/".join(f"id{next(counter)}" if part == "*" else part for part in pattern.split("/"))
+    parts = pattern.split("/")
+    parts[3] = "us-east4"  # projects/*/locations/*/...: a location Google names
+    return "/".join(f"id{next(counter)}" if part == "*" else part for part in parts)
 
 
 def expected_path(flat_path: str, pattern: str, name: str) -> str:

@@ -120,14 +120,25 @@ class ScriptedServer:
             self.seen[name] += 1
             count = self.seen[name]
             self.requests[name].append(f"{request.method} {path} {request.url.query.decode()}")
+        if name == "batches":  # a list: each batch counts as looked at once more
+            with self.lock:
+                for op in self.polls_until_done:
+                    self.seen[op] += 1
+                listed = {op: self.seen[op] for op in self.polls_until_done}
+            operations = [self._answer(op, count) for op, count in listed.items()]
+            operations = [op for op in operations if op["name"].startswith("batches/")]
+            return httpx.Response(200, content=json.dumps({"operations": operations}).encode())
         if name not in self.polls_until_done:
             body = {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}
             return httpx.Response(404, json=body)
+        return httpx.Response(200, content=json.dumps(self._answer(name, count)).encode())
+
+    def _answer(self, name: str, count: int) -> dict[str, Any]:
         done = count > self.polls_until_done[name]
         answer: dict[str, Any] = {"name": name, "done": done}
         if done:
             answer["response"] = {}
-        return httpx.Response(200, content=json.dumps(answer).encode())
+        return answer
 
 
 def _script() -> dict[str, int]:
@@ -178,6 +189,36 @@ def test_sync_and_async_send_the_same_requests_for_the_same_scripted_server() ->
     vertex = sync_server.requests[f"{VERTEX}/operations/v2"]
     assert vertex == [f"POST {VERTEX}/operations/v2:wait timeout=0.5s"] * 3
     assert sync_server.requests["batches/b3"] == ["GET batches/b3 "] * 4
+
+
+def test_sync_and_async_send_the_same_requests_when_listing() -> None:
+    script = {f"batches/l{i}": i % 4 for i in range(20)}
+    names = [*script, "batches/missing"]
+
+    def run_sync() -> ScriptedServer:
+        server = ScriptedServer(script)
+        http = httpx.Client(transport=httpx.MockTransport(server))
+        with Operations(http_client=http, **_options()) as ops:
+            assert len(list(ops.wait_many(names, poll_interval=0.5, return_exceptions=True))) == 21
+        return server
+
+    async def run_async() -> ScriptedServer:
+        server = ScriptedServer(script)
+        http = httpx.AsyncClient(transport=httpx.MockTransport(server))
+        async with AsyncOperations(http_client=http, **_options()) as ops:
+            seen = ops.wait_many(names, poll_interval=0.5, return_exceptions=True)
+            assert len([item async for item in seen]) == 21
+        return server
+
+    with instant_sleeps():
+        sync_server = run_sync()
+        async_server = asyncio.run(run_async())
+    assert dict(sync_server.requests) == dict(async_server.requests)
+    # One page a round until the slowest is done (3 running answers, then done), one GET for
+    # the one the pages never show, and no GET of any other.
+    page = "GET batches pageSize=1000&prettyPrint=false"
+    missing = ["GET batches/missing "]
+    assert sync_server.requests == {"batches": [page] * 4, "batches/missing": missing}
 
 
 def _label(item: Operation | GeminiOpsError) -> str:

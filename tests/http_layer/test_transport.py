@@ -9,6 +9,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -26,7 +27,12 @@ from gemini_ops._core.errors import (
 )
 from gemini_ops._http.auth import ApiKeyAuth
 from gemini_ops._http.clients import build_async_client, build_client
-from gemini_ops._http.deadline import clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.deadline import DeadlineBackend, clip_timeouts, deadline_scope, time_left
+from gemini_ops._http.limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AsyncLimitTransport,
+    LimitTransport,
+)
 from gemini_ops._http.retry import (
     RETRYABLE_EXCEPTIONS,
     AsyncRetryTransport,
@@ -538,6 +544,50 @@ def test_deadline_scope_nests_and_only_tightens(clock: Clock) -> None:
     assert time_left() is None
 
 
+def test_deadline_backend_clips_every_socket_wait_to_the_time_left(clock: Clock) -> None:
+    seen: list[tuple[str, float | None]] = []
+
+    class Stream(httpcore.NetworkStream):
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            seen.append(("read", timeout))
+            return b"x"
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            seen.append(("write", timeout))
+
+        def close(self) -> None:
+            pass
+
+    class Backend(httpcore.NetworkBackend):
+        def connect_tcp(
+            self, host: str, port: int, timeout: float | None = None, *rest: Any
+        ) -> Stream:
+            seen.append(("connect", timeout))
+            return Stream()
+
+    backend = DeadlineBackend(Backend())
+    stream = backend.connect_tcp("h", 1, timeout=30.0)
+    stream.read(10, timeout=None)  # outside a scope: untouched
+    with deadline_scope(clock.now + 2.0):
+        stream.read(10, timeout=30.0)
+        stream.write(b"x", timeout=None)
+        backend.connect_tcp("h", 1, timeout=1.0)
+        clock.now += 2.0
+        with pytest.raises(httpcore.ReadTimeout):
+            stream.read(10, timeout=30.0)
+        with pytest.raises(httpcore.WriteTimeout):
+            stream.write(b"x", timeout=30.0)
+        with pytest.raises(httpcore.ConnectTimeout):
+            backend.connect_tcp("h", 1, timeout=30.0)
+    assert seen == [
+        ("connect", 30.0),
+        ("read", None),
+        ("read", 2.0),
+        ("write", 2.0),
+        ("connect", 1.0),
+    ]
+
+
 def test_deadline_scope_is_reset_after_an_exception(clock: Clock) -> None:
     with pytest.raises(RuntimeError), deadline_scope(clock.now + 1.0):
         raise RuntimeError
@@ -749,7 +799,9 @@ def test_default_client(clock: Clock) -> None:
         assert client.base_url == httpx.URL(BASE + "/")
         inner = client._transport
         assert isinstance(inner, RetryTransport)
-        assert isinstance(inner.transport, httpx.HTTPTransport)
+        assert isinstance(inner.transport, LimitTransport)
+        assert inner.transport.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
+        assert isinstance(inner.transport.transport, httpx.HTTPTransport)
         assert inner.policy.max_retries == 2
     with build_client(base_url=BASE, auth=None, timeout=None, max_retries=0) as client:
         assert client.timeout == httpx.Timeout(None)
@@ -763,7 +815,8 @@ def test_default_async_client(clock: Clock) -> None:
             assert client.headers["x-a"] == "b"
             inner = client._transport
             assert isinstance(inner, AsyncRetryTransport)
-            assert isinstance(inner.transport, httpx.AsyncHTTPTransport)
+            assert isinstance(inner.transport, AsyncLimitTransport)
+            assert isinstance(inner.transport.transport, httpx.AsyncHTTPTransport)
 
     asyncio.run(go())
 
@@ -774,6 +827,12 @@ def test_proxies_from_the_environment_get_retries(monkeypatch: pytest.MonkeyPatc
         mounted = [t for t in client._mounts.values() if t is not None]
         assert mounted
         assert all(isinstance(t, RetryTransport) for t in mounted)
+        # Every route's sockets honour the deadline: the proxies' as the direct one's.
+        for route in [client._transport, *mounted]:
+            assert isinstance(route, RetryTransport)
+            assert isinstance(route.transport, LimitTransport)
+            network = route.transport.transport
+            assert isinstance(network._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -787,6 +846,7 @@ def test_proxies_from_the_environment_get_retries(monkeypatch: pytest.MonkeyPatc
         ({"timeout": math.inf}, ValueError, "timeout must be > 0 seconds or None"),
         ({"timeout": "5"}, ValueError, "timeout must be a number > 0 seconds or None"),
         ({"http_client": object()}, TypeError, "http_client"),
+        ({"max_response_bytes": 0}, ValueError, "max_response_bytes must be an integer >= 1"),
     ],
 )
 def test_builder_validation(options: dict[str, Any], error: type[Exception], message: str) -> None:

@@ -1,8 +1,10 @@
-"""Fixtures of the reliability suite: an emulator of its own, and one body for sync and async."""
+"""Fixtures of the reliability suite: the plugin's emulator with secrets to hunt for, and one body
+for sync and async."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,16 +16,16 @@ SECRET_TOKEN = "ya29.RELIABILITY-secret-token-47b2d8"
 VERTEX_LOCATION = "projects/p1/locations/us-central1"
 
 
-@pytest.fixture(scope="session")
-def emu_server() -> Iterator[Emulator]:
-    with Emulator(api_key=SECRET_KEY, vertex_token=SECRET_TOKEN) as emu:
-        yield emu
+@pytest.fixture
+def emulator_options() -> dict[str, Any]:
+    """The shared emulator (gemini_ops.testing) accepts credentials easy to spot in output."""
+    return {"api_key": SECRET_KEY, "vertex_token": SECRET_TOKEN}
 
 
 @pytest.fixture
-def emu(emu_server: Emulator) -> Emulator:
-    emu_server.reset()
-    return emu_server
+def emu(emulator: Emulator) -> Emulator:
+    """The plugin's emulator for this suite, reset before each test."""
+    return emulator
 
 
 @pytest.fixture

@@ -124,7 +124,9 @@ async def test_soak_200_concurrent_waits_with_faults(emu: Emulator) -> None:
     started = time.monotonic()
     helpers = [asyncio.ensure_future(inject_faults()), asyncio.ensure_future(cancel_some())]
     try:
-        async for operation in ops.wait_many(plan, poll_interval=POLL_INTERVAL, timeout=60):
+        # Polled one by one, so that the faults (injected on operations) meet every request.
+        fleet = ops.wait_many(plan, poll_interval=POLL_INTERVAL, timeout=60, detect="poll")
+        async for operation in fleet:
             finished[operation.name].append(operation)
         await asyncio.gather(*helpers)
     finally:

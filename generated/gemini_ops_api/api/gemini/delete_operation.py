@@ -53,7 +53,8 @@ def sync_detailed(
 ) -> Response[Empty | ErrorResponse]:
     """Delete a top-level operation.
 
-     Served by v1 only. There is no get for top-level operations.
+     Served by v1 only, as `DELETE /v1/{name=operations/**}`: the name may have several segments below
+    `operations/`, sent with their slashes. There is no get for top-level operations.
 
     Args:
         operation (str):
@@ -84,7 +85,8 @@ def sync(
 ) -> Empty | ErrorResponse | None:
     """Delete a top-level operation.
 
-     Served by v1 only. There is no get for top-level operations.
+     Served by v1 only, as `DELETE /v1/{name=operations/**}`: the name may have several segments below
+    `operations/`, sent with their slashes. There is no get for top-level operations.
 
     Args:
         operation (str):
@@ -110,7 +112,8 @@ async def asyncio_detailed(
 ) -> Response[Empty | ErrorResponse]:
     """Delete a top-level operation.
 
-     Served by v1 only. There is no get for top-level operations.
+     Served by v1 only, as `DELETE /v1/{name=operations/**}`: the name may have several segments below
+    `operations/`, sent with their slashes. There is no get for top-level operations.
 
     Args:
         operation (str):
@@ -139,7 +142,8 @@ async def asyncio(
 ) -> Empty | ErrorResponse | None:
     """Delete a top-level operation.
 
-     Served by v1 only. There is no get for top-level operations.
+     Served by v1 only, as `DELETE /v1/{name=operations/**}`: the name may have several segments below
+    `operations/`, sent with their slashes. There is no get for top-level operations.
 
     Args:
         operation (str):
