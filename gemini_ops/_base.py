@@ -369,6 +369,9 @@ class BaseOperations(Generic[ClientT]):
     @staticmethod
     def _check_empty(response: httpx.Response, target: Target) -> None:
         # Cancel and delete answer {}; any other JSON object is accepted as well, unless it
-        # names another operation.
+        # names another operation. Deleting a Vertex AI job answers the operation that deletes
+        # it, which has a name of its own.
         if response.content.strip():
-            check_empty_answer(target.name, parse_json_object(response))
+            answer = parse_json_object(response)
+            if target.job is None:
+                check_empty_answer(target.name, answer)

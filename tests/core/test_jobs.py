@@ -32,9 +32,15 @@ from gemini_ops._core.jobs import (
 )
 from gemini_ops._core.names import Family, ParentFamily, parse_name, parse_parent
 
-BATCH = "projects/p/locations/l/batchPredictionJobs/7"
-PIPELINE = "projects/p/locations/l/pipelineJobs/7"
-TUNING = "projects/p/locations/l/tuningJobs/7"
+
+def concrete(pattern: str) -> str:
+    """A discovery pattern with real values: a region for the location, ``x`` elsewhere."""
+    return pattern.replace("locations/*", "locations/us-central1").replace("*", "x")
+
+
+BATCH = "projects/p/locations/us-central1/batchPredictionJobs/7"
+PIPELINE = "projects/p/locations/us-central1/pipelineJobs/7"
+TUNING = "projects/p/locations/us-central1/tuningJobs/7"
 TUNED = "tunedModels/m1"
 JOB_FAMILIES = {family for family in Family if family.is_job}
 
@@ -44,8 +50,7 @@ JOB_FAMILIES = {family for family in Family if family.is_job}
 
 def test_every_vertex_collection_of_the_documents_has_a_job_family() -> None:
     parents = {
-        parse_parent(pattern.replace("*", "x")).family
-        for pattern in vertex_routes.job_collections()
+        parse_parent(concrete(pattern)).family for pattern in vertex_routes.job_collections()
     }
     vertex_jobs = {p for p in ParentFamily if p.is_job and p.backend == "vertex_ai"}
     assert parents == vertex_jobs
@@ -56,7 +61,7 @@ def test_every_vertex_collection_of_the_documents_has_a_job_family() -> None:
 def test_the_state_tables_name_only_values_google_defines() -> None:
     enums: dict[str, set[str]] = {"TunedModelState": set(TUNED_MODEL_STATES)}
     for pattern in vertex_routes.job_collections():
-        family = parse_name(pattern.replace("*", "x") + "/j").family
+        family = parse_name(concrete(pattern) + "/j").family
         for collection in vertex_routes.job_collection(pattern).values():
             enums.setdefault(state_enum(family), set(collection.states))
             # every version of every collection of an enum has the same values
@@ -70,10 +75,13 @@ def test_the_state_tables_name_only_values_google_defines() -> None:
     ("parent", "family"),
     [
         ("tunedModels", ParentFamily.TUNED_MODELS),
-        ("projects/p/locations/l/batchPredictionJobs", ParentFamily.VERTEX_BATCH_PREDICTION_JOB),
-        ("projects/p/locations/l/tuningJobs", ParentFamily.VERTEX_TUNING_JOB),
+        (
+            "projects/p/locations/us-central1/batchPredictionJobs",
+            ParentFamily.VERTEX_BATCH_PREDICTION_JOB,
+        ),
+        ("projects/p/locations/us-central1/tuningJobs", ParentFamily.VERTEX_TUNING_JOB),
         # A tuning job is also the parent of its own operations.
-        ("projects/p/locations/l/tuningJobs/t", ParentFamily.VERTEX_RESOURCE),
+        ("projects/p/locations/us-central1/tuningJobs/t", ParentFamily.VERTEX_RESOURCE),
         ("tunedModels/m", ParentFamily.TUNED_MODEL),
     ],
 )
@@ -87,9 +95,9 @@ def test_job_collections_parse(parent: str, family: ParentFamily) -> None:
     "parent",
     [
         # A trailing /operations belongs to an operations parent, never to a job collection.
-        "projects/p/locations/l/batchPredictionJobs/operations",
-        "projects/p/locations/l/customJobs/x/y",
-        "projects/p/locations/l/BatchPredictionJobs",
+        "projects/p/locations/us-central1/batchPredictionJobs/operations",
+        "projects/p/locations/us-central1/customJobs/x/y",
+        "projects/p/locations/us-central1/BatchPredictionJobs",
     ],
 )
 def test_what_is_no_job_collection(parent: str) -> None:
@@ -244,7 +252,7 @@ def test_progress_from_completion_stats(stats: object, progress: float | None) -
     assert job("JOB_STATE_RUNNING", completionStats=stats).progress == progress
 
 
-HPT = "projects/p/locations/l/hyperparameterTuningJobs/7"
+HPT = "projects/p/locations/us-central1/hyperparameterTuningJobs/7"
 
 
 @pytest.mark.parametrize(
@@ -400,7 +408,7 @@ fields = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(
     name=st.sampled_from(
-        [BATCH, PIPELINE, TUNING, TUNED, HPT, "projects/p/locations/l/customJobs/c"]
+        [BATCH, PIPELINE, TUNING, TUNED, HPT, "projects/p/locations/us-central1/customJobs/c"]
     ),
     body=st.dictionaries(fields, json_values, max_size=6),
     nested=st.dictionaries(st.text(max_size=6), json_values, max_size=4),

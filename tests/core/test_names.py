@@ -113,9 +113,9 @@ VALID = [
     ("tunedModels/sentiment-7k2", Family.TUNED_MODEL_JOB, {"tunedModel": "sentiment-7k2"}),
     *(
         (
-            f"projects/p/locations/l/{collection}/j1",
+            f"projects/p/locations/us-east4/{collection}/j1",
             family,
-            {"project": "p", "location": "l", collection[:-1]: "j1"},
+            {"project": "p", "location": "us-east4", collection[:-1]: "j1"},
         )
         for collection, family in (
             ("batchPredictionJobs", Family.VERTEX_BATCH_PREDICTION_JOB),

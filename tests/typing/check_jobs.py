@@ -10,7 +10,7 @@ from gemini_ops import AsyncOperations, Job, JobOutcome, Operation, Operations, 
 
 def sync_jobs(ops: Operations) -> None:
     # A name given as a string is typed as what every name gives: an Operation (a Job is one).
-    polled = ops.get("projects/p/locations/l/batchPredictionJobs/7")
+    polled = ops.get("projects/p/locations/us-central1/batchPredictionJobs/7")
     assert_type(polled, Operation)
     if isinstance(polled, Job):
         assert_type(polled.state, str | None)
@@ -31,7 +31,7 @@ def sync_jobs(ops: Operations) -> None:
     assert_type(polled.error, Status | None)
     assert_type(polled.result(), Mapping[str, Any] | None)
     assert_type(polled.to_dict(), dict[str, Any])
-    jobs: Iterator[Operation] = ops.list_all("projects/p/locations/l/tuningJobs")
+    jobs: Iterator[Operation] = ops.list_all("projects/p/locations/us-central1/tuningJobs")
     mixed: Iterator[Operation] = ops.wait_many(["tunedModels/m", "batches/b1"])
     del status, jobs, mixed
 
