@@ -25,8 +25,7 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent / "dags")
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_HOME / 'airflow.db'}"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 
-# The fixtures users get from `pytest_plugins = ["gemini_ops.testing"]`.
-from gemini_ops.testing import Emulator, _gemini_ops_emulator_server, emulator  # noqa: E402, F401
+from gemini_ops.testing import Emulator  # noqa: E402
 
 API_KEY_SECRET = "airflow-test-api-key-3d9f"
 VERTEX_TOKEN_SECRET = "airflow-test-vertex-token-7c1e"
@@ -39,11 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
 
 
-@pytest.fixture(scope="session")
-def _gemini_ops_emulator_server() -> Iterator[Emulator]:  # noqa: F811
-    """The session's emulator, with credentials nothing else uses (to search for leaks)."""
-    with Emulator(api_key=API_KEY_SECRET, vertex_token=VERTEX_TOKEN_SECRET) as emu:
-        yield emu
+@pytest.fixture
+def emulator_options() -> dict[str, Any]:
+    """The session's emulator takes credentials nothing else uses (to search for leaks)."""
+    return {"api_key": API_KEY_SECRET, "vertex_token": VERTEX_TOKEN_SECRET}
 
 
 class _TokenHandler(BaseHTTPRequestHandler):
@@ -123,7 +121,7 @@ def set_connection(monkeypatch: pytest.MonkeyPatch, conn_id: str, **fields: Any)
 
 
 @pytest.fixture
-def api_key_conn(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> str:  # noqa: F811
+def api_key_conn(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> str:
     """The default connection: the emulator's API key, its URL as host."""
     set_connection(monkeypatch, "gemini_ops_default", host=emulator.url, password=emulator.api_key)
     return "gemini_ops_default"
@@ -132,7 +130,7 @@ def api_key_conn(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> str:  #
 @pytest.fixture
 def vertex_key_file_conn(
     monkeypatch: pytest.MonkeyPatch,
-    emulator: Emulator,  # noqa: F811
+    emulator: Emulator,
     key_file: Path,
 ) -> str:
     """A Vertex AI connection with a credentials file."""
@@ -153,7 +151,7 @@ def vertex_key_file_conn(
 @pytest.fixture
 def vertex_adc_conn(
     monkeypatch: pytest.MonkeyPatch,
-    emulator: Emulator,  # noqa: F811
+    emulator: Emulator,
     key_file: Path,
 ) -> str:
     """A Vertex AI connection with Application Default Credentials (from the environment)."""

@@ -1,8 +1,8 @@
-"""Fixtures: an emulator per test, and a webhook receiver served on loopback."""
+"""Fixtures: the shared emulator of the test plugin, with this suite's key."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,6 +15,10 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="webhooks-test-key") as emulator:
-        yield emulator
+def emulator_options() -> dict[str, Any]:
+    return {"api_key": "webhooks-test-key"}
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    return emulator
