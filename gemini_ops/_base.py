@@ -32,7 +32,7 @@ from gemini_ops._core.routes import (
     operation_request,
     supports,
 )
-from gemini_ops._core.validate import check_count
+from gemini_ops._core.validate import check_count, check_text
 from gemini_ops._http.wire import parse_json_object
 
 logger = logging.getLogger("gemini_ops")
@@ -190,8 +190,8 @@ class BaseOperations(Generic[ClientT]):
         if page_size is not None:
             check_count("page_size", page_size, minimum=1)
         page_token = check_page_token(page_token)
-        if filter is not None and not isinstance(filter, str):
-            raise ValueError(f"filter must be a string, got {type(filter).__name__}")
+        if filter is not None:
+            check_text("filter", filter)
         if parent is None:
             backend = self._backend(None, auth)
             parsed = parse_parent(self._default_parent(backend))

@@ -380,8 +380,9 @@ class OperationFailedError(GeminiOpsError):
         name = getattr(operation, "name", "?")
         status = getattr(error, "status", None) or getattr(error, "code", "?")
         message = getattr(error, "message", "")
+        kind = "job" if hasattr(operation, "state") else "operation"  # a Job has a state
         # Not super(): in the classes that are also an ApiError, the next class is ApiError.
-        GeminiOpsError.__init__(self, f"operation {name} failed: {status} {message}".rstrip())
+        GeminiOpsError.__init__(self, f"{kind} {name} failed: {status} {message}".rstrip())
         self.operation = operation
         self.error = error
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import math
 import threading
 
-__all__ = ["MAX_SECONDS", "check_api_key", "check_count", "check_seconds", "check_secret"]
+__all__ = [
+    "MAX_SECONDS",
+    "check_api_key",
+    "check_count",
+    "check_seconds",
+    "check_secret",
+    "check_text",
+]
 
 #: The longest duration an option may give, in seconds: a year (365 days), or less where the
 #: platform's ``threading.TIMEOUT_MAX`` is less (49.7 days on Windows), so that every sleep,
@@ -74,3 +81,14 @@ def check_secret(what: str, value: object) -> str:
 def check_api_key(value: object) -> str:
     """A Gemini API key, checked by `check_secret` (sent in the ``x-goog-api-key`` header)."""
     return check_secret("api_key", value)
+
+
+def check_text(option: str, value: object) -> str:
+    """`value` as text a request can carry (a string of valid Unicode); ValueError otherwise."""
+    if not isinstance(value, str):
+        raise ValueError(f"{option} must be a string, got {type(value).__name__}")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError(f"{option} must be valid Unicode, got a lone surrogate") from None
+    return value

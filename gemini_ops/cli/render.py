@@ -12,9 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gemini_ops import (
-    Operation,
-)
+from gemini_ops import Job, Operation
 from gemini_ops.cli.errors import one_line
 from gemini_ops.cli.terminal import json_line, shown
 
@@ -109,8 +107,11 @@ def state_of(op: Operation) -> str:
 
 
 def detail_state(op: Operation) -> str | None:
-    """The resource's own state from the metadata (``BATCH_STATE_RUNNING``...), if any."""
-    value = (op.metadata or {}).get("state")
+    """The resource's own state, if any (``JOB_STATE_RUNNING``, ``BATCH_STATE_RUNNING``...).
+
+    A job's is its ``state``; an operation's is in its metadata.
+    """
+    value = op.state if isinstance(op, Job) else (op.metadata or {}).get("state")
     return value if isinstance(value, str) and value else None
 
 

@@ -169,6 +169,16 @@ def test_get_human_output(emu: Emulator) -> None:
     assert "\x1b[" not in text  # not a terminal: no colours
 
 
+def test_get_shows_a_jobs_own_state(emu: Emulator) -> None:
+    emu.create_job("tunedModels/m1", duration=None)
+    result = run(emu, "get", "tunedModels/m1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "tunedModels/m1"
+    assert "running (CREATING)" in result.stdout
+    emu.create_job("tunedModels/m2", duration=0)
+    assert "succeeded (ACTIVE)" in run(emu, "get", "tunedModels/m2").stdout
+
+
 def test_get_unknown_is_an_api_error(emu: Emulator) -> None:
     result = run(emu, "get", "batches/nope")
     assert result.exit_code == 4

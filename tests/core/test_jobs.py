@@ -229,6 +229,16 @@ def test_a_failed_tuned_model_and_a_running_one() -> None:
         running.result()
 
 
+def test_a_failed_job_says_job_in_its_error() -> None:
+    failed = job("JOB_STATE_FAILED", error={"code": 5, "message": "input gone"})
+    with pytest.raises(NotFoundError) as excinfo:
+        failed.result()
+    assert str(excinfo.value) == f"job {BATCH} failed: NOT_FOUND input gone"
+    operation = Operation.from_dict({"name": "batches/b1", "done": True, "error": {"code": 5}})
+    with pytest.raises(NotFoundError, match=r"^operation batches/b1 failed: NOT_FOUND"):
+        operation.result()
+
+
 def test_an_error_on_a_running_job_is_no_outcome() -> None:
     running = job("JOB_STATE_RUNNING", error={"code": 13, "message": "retrying"})
     assert running.running

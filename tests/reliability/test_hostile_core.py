@@ -362,6 +362,16 @@ async def test_a_callers_64_kib_page_token_is_a_value_error(mode: str) -> None:
     assert server.requests == []
 
 
+async def test_a_callers_filter_of_invalid_unicode_is_a_value_error(mode: str) -> None:
+    bad = "done=\ud800"
+    async with gemini(mode, {"operations": []}) as (api, server):
+        with pytest.raises(ValueError, match="filter must be valid Unicode"):
+            await api("list", "batches", filter=bad)
+        with pytest.raises(ValueError, match="filter must be valid Unicode"):
+            await api.collect("list_all", "batches", filter=bad)
+    assert server.requests == []
+
+
 # ---------------------------------------------------------------------------------- names
 
 
