@@ -14,10 +14,9 @@ import asyncio
 import datetime
 import functools
 import json
-import math
 import ssl
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import httpx
 
@@ -38,6 +37,7 @@ from gemini_ops import (
     WaitTimeoutError,
     parse_name,
 )
+from gemini_ops._core.validate import MAX_SECONDS, check_seconds
 from gemini_ops._http.auth import CLOUD_PLATFORM_SCOPE
 
 __all__ = [
@@ -202,14 +202,7 @@ def _check_name(name: object) -> str:
 
 
 def _check_poll_interval(poll_interval: object) -> float:
-    if (
-        isinstance(poll_interval, bool)
-        or not isinstance(poll_interval, int | float)
-        or not math.isfinite(poll_interval)
-        or poll_interval <= 0
-    ):
-        raise ValueError(f"poll_interval must be > 0 seconds, got {poll_interval!r}")
-    return float(poll_interval)
+    return cast(float, check_seconds("poll_interval", poll_interval))  # None is refused
 
 
 def _check_deadline(deadline: object) -> datetime.datetime | None:
@@ -224,6 +217,11 @@ def _check_deadline(deadline: object) -> datetime.datetime | None:
         raise TypeError(f"deadline must be a datetime, got {type(deadline).__name__}")
     if deadline.tzinfo is None or deadline.utcoffset() is None:
         raise ValueError("deadline must be timezone-aware (an absolute UTC time)")
+    if (deadline - _now()).total_seconds() > MAX_SECONDS:
+        raise ValueError(
+            f"deadline must be at most {MAX_SECONDS / 86400:.4g} days away, "
+            f"got {deadline.isoformat()}"
+        )
     return deadline.astimezone(datetime.UTC)
 
 

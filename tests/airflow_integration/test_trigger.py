@@ -253,8 +253,11 @@ def test_invalid_arguments() -> None:
         OperationTrigger("batches/../x")
     with pytest.raises(TypeError, match="name"):
         OperationTrigger(42)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="poll_interval"):
-        OperationTrigger("batches/x", poll_interval=0)
+    for poll_interval in (0, 1e10, float("nan"), True):
+        with pytest.raises(ValueError, match="poll_interval must be"):
+            OperationTrigger("batches/x", poll_interval=poll_interval)
+    with pytest.raises(ValueError, match="deadline must be at most 365 days away"):
+        OperationTrigger("batches/x", deadline=utc_in(400 * 86400))
     with pytest.raises(ValueError, match="timezone-aware"):
         OperationTrigger("batches/x", deadline=datetime.datetime(2030, 1, 1))
     with pytest.raises(ValueError, match="ISO 8601"):
