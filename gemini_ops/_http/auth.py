@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 import httpx
 
+from gemini_ops._core import timing
 from gemini_ops._core.errors import CredentialsError, TransportError
 from gemini_ops._core.validate import check_api_key, check_secret
 from gemini_ops._http.deadline import time_left
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
+    "MAX_TOKEN_ANSWER_BYTES",
     "ApiKeyAuth",
     "GoogleCredentialsAuth",
     "HttpxAuthRequest",
@@ -68,23 +70,29 @@ class ApiKeyAuth(httpx.Auth):
         return "ApiKeyAuth(key=***)"
 
 
+#: The largest token-service answer read (a token answer is a few KiB of JSON).
+MAX_TOKEN_ANSWER_BYTES = 1024 * 1024
+
+
 class _HttpxAuthResponse:
     """The ``google.auth.transport.Response`` shape: ``status``, ``headers``, ``data``."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, data: bytes) -> None:
         self.status = response.status_code
         self.headers: Mapping[str, str] = response.headers
-        self.data = response.content
+        self.data = data
 
 
 class HttpxAuthRequest:
     """A ``google.auth.transport.Request`` over an `httpx.Client`, for credential refreshes.
 
     google-auth calls it as ``request(url=, method=, body=, headers=, timeout=)``. `timeout`
-    (seconds, default `default_timeout`) is clipped to the time left under `deadline_scope`.
-    httpx failures are raised as ``google.auth.exceptions.TransportError``, as google-auth expects.
-    The client must be a plain one: a client from `build_client` raises on error answers that
-    google-auth needs to read.
+    (seconds, default `default_timeout`) is clipped to the time left under `deadline_scope`, and
+    bounds the whole answer: it is read piece by piece, no longer than that, and no more than
+    `MAX_TOKEN_ANSWER_BYTES` decoded. httpx failures, and answers past either bound, are raised
+    as ``google.auth.exceptions.TransportError``, as google-auth expects. The client must be a
+    plain one: a client from `build_client` raises on error answers that google-auth needs to
+    read.
     """
 
     def __init__(self, client: httpx.Client, *, default_timeout: float = 60.0) -> None:
@@ -107,14 +115,34 @@ class HttpxAuthRequest:
         left = time_left()
         if left is not None:
             seconds = min(seconds, left)
+        ends = timing.monotonic() + seconds
+        where = f"{method} {redact_url(url)}"
         try:
-            response = self._client.request(
+            with self._client.stream(
                 method, url, content=body, headers=headers, timeout=seconds
-            )
+            ) as response:
+                data = _bounded_body(response, ends, where)
         except httpx.HTTPError as error:
-            message = f"{method} {redact_url(url)} failed: {type(error).__name__}: {error}"
+            message = f"{where} failed: {type(error).__name__}: {error}"
             raise google.auth.exceptions.TransportError(message) from error  # type: ignore[no-untyped-call]
-        return _HttpxAuthResponse(response)
+        return _HttpxAuthResponse(response, data)
+
+
+def _bounded_body(response: httpx.Response, ends: float, where: str) -> bytes:
+    import google.auth.exceptions
+
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_TOKEN_ANSWER_BYTES:
+            problem = f"an answer larger than {MAX_TOKEN_ANSWER_BYTES} bytes"
+            raise google.auth.exceptions.TransportError(f"{where}: {problem}")  # type: ignore[no-untyped-call]
+        if timing.monotonic() > ends:
+            problem = "the answer was still arriving when the time ran out"
+            raise google.auth.exceptions.TransportError(f"{where}: {problem}")  # type: ignore[no-untyped-call]
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _NO_TOKEN = object()
