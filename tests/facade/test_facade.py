@@ -440,9 +440,10 @@ async def test_wrong_vertex_token(emu: Emulator, mode: str) -> None:
 
 
 async def test_wait_many_yields_in_finishing_order(gemini: Api, emu: Emulator) -> None:
-    emu.create_operation("batches/slow", duration=0.6)
+    # Far enough apart that a loaded machine cannot swap them (polls every 0.05 s).
+    emu.create_operation("batches/slow", duration=1.4)
     emu.create_operation("batches/fast", duration=0.1)
-    emu.create_operation("models/veo/operations/mid", duration=0.3)
+    emu.create_operation("models/veo/operations/mid", duration=0.7)
     names = ["batches/slow", "batches/fast", "models/veo/operations/mid"]
     seen = await gemini.collect("wait_many", names, poll_interval=0.05, timeout=10)
     assert [op.name for op in seen] == ["batches/fast", "models/veo/operations/mid", "batches/slow"]
