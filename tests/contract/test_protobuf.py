@@ -28,7 +28,7 @@ import google.cloud.aiplatform_v1beta1.types  # noqa: F401
 import httpx
 import pytest
 from google.longrunning import operations_pb2
-from google.protobuf import descriptor_pool, json_format
+from google.protobuf import descriptor_pool, json_format, timestamp_pb2
 
 from gemini_ops.testing import Emulator
 
@@ -180,6 +180,43 @@ def checkable(operation: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return result, skipped
 
 
+_NINE_DIGITS = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{9})Z")
+
+
+def as_protobuf_writes_it(value: Any) -> Any:
+    """``value`` with each nine-digit timestamp written as protobuf's JSON writes it.
+
+    The same instant, with 0, 3, 6 or 9 fractional digits (proto3 JSON mapping): a
+    timestamp that falls on a whole microsecond comes back with six.
+    """
+    if isinstance(value, dict):
+        return {key: as_protobuf_writes_it(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_protobuf_writes_it(item) for item in value]
+    if isinstance(value, str) and (match := _NINE_DIGITS.fullmatch(value)):
+        seconds, digits = match.groups()
+        for kept in (0, 3, 6):
+            if digits[kept:] == "0" * (9 - kept):
+                return f"{seconds}.{digits[:kept]}Z" if kept else f"{seconds}Z"
+    return value
+
+
+@pytest.mark.parametrize(
+    ("sent", "written"),
+    [
+        ("2026-12-02T03:12:57.079705123Z", "2026-12-02T03:12:57.079705123Z"),
+        ("2026-12-02T03:12:57.079705000Z", "2026-12-02T03:12:57.079705Z"),
+        ("2026-12-02T03:12:57.079000000Z", "2026-12-02T03:12:57.079Z"),
+        ("2026-12-02T03:12:57.000000000Z", "2026-12-02T03:12:57Z"),
+    ],
+)
+def test_timestamps_compare_as_protobuf_writes_them(sent: str, written: str) -> None:
+    message = timestamp_pb2.Timestamp()
+    json_format.Parse(f'"{sent}"', message)
+    assert json_format.MessageToJson(message) == f'"{written}"'
+    assert as_protobuf_writes_it({"t": [sent]}) == {"t": [written]}
+
+
 @pytest.mark.parametrize("stage", STAGES)
 @pytest.mark.parametrize(("name", "version"), CASES)
 def test_payload_parses_strictly_with_googles_types(
@@ -193,7 +230,7 @@ def test_payload_parses_strictly_with_googles_types(
     message = operations_pb2.Operation()
     json_format.ParseDict(target, message, ignore_unknown_fields=False)
     # The parse kept what was sent: nothing silently dropped or defaulted on the way.
-    assert json_format.MessageToDict(message) == target
+    assert json_format.MessageToDict(message) == as_protobuf_writes_it(target)
     if stage == "failed":
         assert message.error.code == 13
     if stage == "cancelled":
